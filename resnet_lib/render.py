@@ -1,0 +1,121 @@
+"""How the book's plotly figures are rendered, in the book and in a live kernel.
+
+Every chapter calls, in one hidden first cell (tagged ``remove-cell``)::
+
+    from resnet_lib.render import use_book_renderer
+    use_book_renderer()
+
+Why a renderer of our own
+-------------------------
+The static site is built by myst-nb, which executes each chapter in a Jupyter kernel and
+keeps, for each output, the richest mime type it can turn into HTML. None of plotly's
+built-in renderers fits that site:
+
+- ``plotly_mimetype`` (plotly's default in a kernel) emits only
+  ``application/vnd.plotly.v1+json``, which myst-nb cannot render: a warning, so the strict
+  build (``-W``) fails;
+- ``notebook`` inlines the whole plotly.js (about 4.8 MB) into every figure's output;
+- ``notebook_connected`` and ``cdn`` load plotly.js from a CDN, and plotly's HTML output also
+  adds a MathJax CDN script.
+
+The ``"resnet_book"`` renderer emits, for each figure, only the ``<div>`` and the small
+``Plotly.newPlot(...)`` script (no plotly.js, no MathJax) as ``text/html``, plus a short
+``text/plain`` description as a fallback for any front end that shows no HTML. The site then
+loads ONE local copy of plotly.js, and only on pages that contain a figure: the book's
+Sphinx extension (``book_ext``) copies ``plotly.min.js`` from the installed plotly package
+into ``_static/`` and adds its ``<script>`` to exactly those pages.
+
+The choice for a live kernel (Binder, Colab, local Jupyter)
+-----------------------------------------------------------
+That ``text/html`` alone draws nothing in a live notebook, where no page has loaded
+plotly.js. Mixing renderers does not help either: a combination such as
+``"resnet_book+notebook_connected"`` merges the bundles, and the second ``text/html`` simply
+replaces the first (bringing the CDN back into the book). So the renderer is chosen by
+*where* the code runs, which is detected, not guessed:
+
+- the book build sets the environment variable ``RESNET_BOOK_BUILD=1`` (``book_ext`` does
+  it in the Sphinx process, and every kernel that myst-nb starts inherits it). There,
+  ``use_book_renderer()`` activates ``"resnet_book"``;
+- anywhere else it registers ``"resnet_book"`` but leaves plotly's own default in place,
+  which plotly chose for that front end when it was imported (``plotly_mimetype`` in
+  JupyterLab / Notebook 7 / VS Code, ``colab`` in Colab, ...). Figures then render as they
+  do in any notebook, loading plotly.js the way that front end expects.
+
+``mode="book"`` or ``mode="live"`` overrides the detection (e.g. to inspect in a notebook
+exactly what the book will contain).
+"""
+
+from __future__ import annotations
+
+import os
+
+import plotly.io as pio
+from plotly.io.base_renderers import MimetypeRenderer
+
+#: Name under which the book's renderer is registered in ``plotly.io.renderers``.
+RENDERER_NAME = "resnet_book"
+
+#: Environment variable that marks a process (and its kernels) as part of the book build.
+BOOK_BUILD_ENV = "RESNET_BOOK_BUILD"
+
+#: plotly.js options for every figure in the book: resize with the page, no plotly logo.
+PLOTLY_CONFIG = {"responsive": True, "displaylogo": False}
+
+
+class BookRenderer(MimetypeRenderer):
+    """A plotly renderer for a static site that serves plotly.js itself.
+
+    ``text/html``: the figure's ``<div>`` and ``Plotly.newPlot`` call, without plotly.js or
+    MathJax (the page must load plotly.js before its body, as the book's pages do).
+    ``text/plain``: a one-line description, e.g. ``<plotly Figure 'Params' (1 bar trace)>``.
+    """
+
+    def to_mimebundle(self, fig_dict):
+        html = pio.to_html(
+            fig_dict,
+            full_html=False,
+            include_plotlyjs=False,
+            include_mathjax=False,
+            auto_play=False,
+            config=PLOTLY_CONFIG,
+            validate=False,  # plotly validated fig_dict before handing it to a renderer
+        )
+        return {"text/html": html, "text/plain": describe(fig_dict)}
+
+
+def describe(fig_dict: dict) -> str:
+    """A one-line, human-readable description of a figure (the text/plain fallback)."""
+    traces = fig_dict.get("data", []) or []
+    kinds: dict[str, int] = {}
+    for trace in traces:
+        kind = trace.get("type", "scatter")
+        kinds[kind] = kinds.get(kind, 0) + 1
+    what = ", ".join(f"{n} {kind} trace{'s' if n > 1 else ''}" for kind, n in kinds.items())
+    title = (fig_dict.get("layout", {}) or {}).get("title", {}) or {}
+    text = title.get("text") if isinstance(title, dict) else title
+    name = f" {text!r}" if text else ""
+    return f"<plotly Figure{name} ({what or 'no traces'})>"
+
+
+def in_book_build() -> bool:
+    """True in the book build (``book_ext`` sets ``RESNET_BOOK_BUILD=1``) and its kernels."""
+    return os.environ.get(BOOK_BUILD_ENV, "") not in ("", "0")
+
+
+def use_book_renderer(mode: str = "auto") -> str:
+    """Register the book's renderer and pick the renderer for this kernel; return its name.
+
+    ``mode="auto"`` (the chapters' call): ``"resnet_book"`` inside the book build, plotly's
+    own default for this front end anywhere else (see the module docstring for why).
+    ``mode="book"`` / ``mode="live"`` force one or the other.
+    """
+    if mode not in ("auto", "book", "live"):
+        raise ValueError(f"mode must be 'auto', 'book' or 'live', not {mode!r}")
+    if RENDERER_NAME not in pio.renderers:
+        pio.renderers[RENDERER_NAME] = BookRenderer()
+    if mode == "book" or (mode == "auto" and in_book_build()):
+        pio.renderers.default = RENDERER_NAME
+    elif pio.renderers.default == RENDERER_NAME:
+        # "live" after "book" in the same kernel: back to plotly's choice for a notebook.
+        pio.renderers.default = "plotly_mimetype+notebook"
+    return pio.renderers.default
