@@ -63,7 +63,9 @@ def layers(value: object) -> tuple[int, int, int, int]:
 def input_size(value: object) -> tuple[int, int]:
     """An image size: a positive int (square) or a (height, width) pair of positive ints."""
     if isinstance(value, bool):
-        raise TypeError(f"input_size must be a positive int or a (height, width) pair, got {value!r}")
+        raise TypeError(
+            f"input_size must be a positive int or a (height, width) pair, got {value!r}"
+        )
     if isinstance(value, int):
         if value < 1:
             raise ValueError(f"input_size must be a positive int, got {value}")
