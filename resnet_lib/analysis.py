@@ -247,7 +247,8 @@ def trace_shapes(model: nn.Module, input_size: Any = 224, batch: int = 1) -> Ord
     The meta device carries shapes and dtypes but no data, so this costs no arithmetic and
     no memory; the model itself is left untouched (its parameters are swapped for meta
     copies only for the duration of the call). Returns ``{module name: shape}`` in call
-    order; the model's own output is under ``""``.
+    order; the model's own output is under ``""``. A module that runs more than once per
+    forward (torchvision's blocks reuse one ``relu``) reports its first call.
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
@@ -262,7 +263,8 @@ def trace_shapes(model: nn.Module, input_size: Any = 224, batch: int = 1) -> Ord
     names = {m: n for n, m in model.named_modules()}
 
     def hook(module: nn.Module, _inputs: Any, output: Any) -> None:
-        if isinstance(output, torch.Tensor):
+        # A module called twice (a block's shared ReLU) keeps its first call's shape.
+        if isinstance(output, torch.Tensor) and names[module] not in shapes:
             shapes[names[module]] = tuple(output.shape)
 
     handles = [m.register_forward_hook(hook) for m in model.modules()]
