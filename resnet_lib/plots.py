@@ -31,7 +31,9 @@ COLORWAY = [PALETTE[k] for k in ("blue", "orange", "green", "vermillion", "sky",
 STAGE_NAMES = ("conv1", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool", "fc")
 
 
-def style(fig: go.Figure, *, title: str | None = None, height: int = 420, **layout: Any) -> go.Figure:
+def style(
+    fig: go.Figure, *, title: str | None = None, height: int = 420, **layout: Any
+) -> go.Figure:
     """Apply the book's look to ``fig`` and return it (so calls can be chained)."""
     grid = "rgba(128,128,128,0.35)"
     fig.update_layout(
