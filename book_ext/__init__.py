@@ -1,0 +1,222 @@
+"""book_ext: the book's own Sphinx extension. The built site loads nothing from another host.
+
+Loaded by ``_config.yml`` (``sphinx.local_extensions``). What it does, and why:
+
+1. plotly.js: ONE local copy for the whole site. At build time it copies ``plotly.min.js``
+   from the installed plotly package (so the JS always matches the Python package that made
+   the figures) into ``book_assets/vendor/static/`` (git-ignored; never committed), which is
+   an ``html_static_path`` entry, so Sphinx serves it as ``_static/plotly.min.js``. The
+   ``<script>`` is added only to pages whose body contains a ``plotly-graph-div``, from an
+   ``html-page-context`` handler (Sphinx >= 3.5 adds a JS file to that page only). It is a
+   plain blocking script in ``<head>`` because each figure's inline ``Plotly.newPlot`` call
+   (see ``resnet_lib.render``) runs as soon as the browser parses it.
+2. MathJax: Sphinx loads MathJax 3 from a CDN by default (on pages with math only). Here
+   ``mathjax_path`` points at a local copy: the npm registry package ``mathjax@3.2.2``,
+   fetched with ``npm pack`` into ``book_assets/vendor/npm/`` on the first build, checked
+   against its pinned sha512 integrity, and unpacked (only what ``tex-chtml.js`` can load at
+   run time: fonts, TeX extensions, menu, accessibility) into ``_static/mathjax/``.
+3. The kernels that myst-nb starts inherit ``RESNET_BOOK_BUILD=1``, so the chapters'
+   ``use_book_renderer()`` emits figures without plotly.js (see ``resnet_lib.render``), and
+   the repository root on ``PYTHONPATH``, so ``import resnet_lib`` works from ``chapters/``
+   even before ``pip install -e .``.
+4. ``resnet-book.css`` (in ``book_ext/static/``) on every page: wide text outputs such as
+   torchinfo summaries scroll sideways in their own box instead of being cut off.
+5. ipywidgets: the book shows no live widgets (an explorer's output cell is tagged
+   ``remove-output``; it works where a kernel runs). ``_config.yml`` sets
+   ``nb_ipywidgets_js: {}`` so myst-nb loads no widget JavaScript (by default: require.js and
+   the HTML manager from CDNs), and this extension drops the widget-state JSON that myst-nb
+   would still embed in such a page: without a widget manager it is dead weight, and an
+   Output widget's state can hold whole figures.
+
+The folder is deliberately not called ``_static``: Jupyter Book adds every ``.js`` in a
+``_static`` folder of the book to every page.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+REPO_ROOT = HERE.parent
+OWN_STATIC = HERE / "static"
+VENDOR = REPO_ROOT / "book_assets" / "vendor"  # git-ignored
+VENDOR_STATIC = VENDOR / "static"  # an html_static_path entry: its files land in _static/
+
+CSS_FILE = "resnet-book.css"
+PLOTLY_JS = "plotly.min.js"
+PLOTLY_DIV_CLASS = "plotly-graph-div"
+WIDGET_STATE_TYPE = "application/vnd.jupyter.widget-state+json"
+
+MATHJAX_VERSION = "3.2.2"
+# `npm view mathjax@3.2.2 dist.integrity`: the tarball is checked against it before use.
+MATHJAX_INTEGRITY = (
+    "sha512-Bt+SSVU8eBG27zChVewOicYs7Xsdt40qm4+UpHyX7k0/"
+    "O9NliPc+x77k1/FEsPsjKPZGJvtRZM1vO+geW0OhGw=="
+)
+MATHJAX_DIR = "mathjax"  # -> _static/mathjax/
+MATHJAX_ENTRY = "tex-chtml.js"
+# What tex-chtml.js loads at run time, relative to the package's es5/ folder. The other
+# combined bundles (SVG output, MathML input, ...) are never used and are left out.
+MATHJAX_KEEP = (
+    MATHJAX_ENTRY,
+    "output/chtml/fonts/woff-v2/",
+    "input/tex/extensions/",
+    "ui/",
+    "a11y/",
+    "sre/",
+)
+
+BOOK_BUILD_ENV = "RESNET_BOOK_BUILD"  # read by resnet_lib.render.in_book_build()
+
+
+def setup(app: Sphinx) -> dict:
+    # A digest of the assets this extension serves, as an "html" config value: when one
+    # changes (this CSS, the installed plotly, the MathJax version), Sphinx sees a changed
+    # HTML config, rewrites every page and copies the static files again. Without it, a
+    # rebuild with no changed page stops before copying static files ("no targets are out of
+    # date"), and an edited resnet-book.css or an upgraded plotly.js would never reach _static.
+    app.add_config_value("book_ext_assets_digest", "", "html")
+    app.connect("config-inited", configure)
+    app.connect("builder-inited", vendor_assets)
+    app.connect("html-page-context", add_plotly_where_needed)
+    # after myst-nb's handler (priority 500), which adds the page's widget state
+    app.connect("html-page-context", drop_widget_state, priority=900)
+    app.add_css_file(CSS_FILE)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+def configure(app: Sphinx, config: Config) -> None:
+    """Static paths, the local MathJax, and the environment the build kernels inherit."""
+    VENDOR_STATIC.mkdir(parents=True, exist_ok=True)  # Sphinx checks static paths exist
+    config.html_static_path = [*config.html_static_path, str(OWN_STATIC), str(VENDOR_STATIC)]
+    config.mathjax_path = f"{MATHJAX_DIR}/{MATHJAX_ENTRY}"
+    config.book_ext_assets_digest = assets_digest()
+
+    os.environ[BOOK_BUILD_ENV] = "1"
+    root = str(REPO_ROOT)
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if root not in paths:
+        os.environ["PYTHONPATH"] = os.pathsep.join([root, *paths])
+
+
+def assets_digest() -> str:
+    import plotly
+
+    digest = hashlib.sha256(f"plotly {plotly.__version__} mathjax {MATHJAX_VERSION}".encode())
+    for path in sorted(OWN_STATIC.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(OWN_STATIC).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def vendor_assets(app: Sphinx) -> None:
+    """Put plotly.min.js and MathJax into book_assets/vendor/static/ (HTML builders only)."""
+    if app.builder.format != "html":
+        return
+    copy_plotly_js(VENDOR_STATIC / PLOTLY_JS)
+    ensure_mathjax(VENDOR_STATIC / MATHJAX_DIR)
+
+
+def copy_plotly_js(target: Path) -> None:
+    import plotly
+
+    source = Path(plotly.__file__).parent / "package_data" / PLOTLY_JS
+    if not source.is_file():
+        raise ExtensionError(f"book_ext: {source} not found; is plotly installed?")
+    if not (target.is_file() and _same_file_content(source, target)):
+        shutil.copyfile(source, target)
+        logger.info(f"book_ext: copied {source} -> {target}")
+
+
+def ensure_mathjax(target: Path) -> None:
+    """Unpack MathJax into `target` unless that exact version is already there."""
+    stamp = target / ".version"  # dotfiles are not copied to _static
+    if stamp.is_file() and stamp.read_text().strip() == MATHJAX_VERSION:
+        return
+    tarball = fetch_mathjax_tarball(VENDOR / "npm")
+    staging = Path(tempfile.mkdtemp(prefix="mathjax-", dir=target.parent))
+    try:
+        with tarfile.open(tarball) as tar:
+            for member in tar.getmembers():
+                rel = member.name.removeprefix("package/es5/")
+                if member.isfile() and rel != member.name and rel.startswith(MATHJAX_KEEP):
+                    member.name = rel
+                    tar.extract(member, staging, filter="data")
+            license_file = tar.extractfile("package/LICENSE")
+            (staging / "LICENSE").write_bytes(license_file.read() if license_file else b"")
+        if not (staging / MATHJAX_ENTRY).is_file():
+            raise ExtensionError(f"book_ext: {tarball} has no es5/{MATHJAX_ENTRY}")
+        (staging / ".version").write_text(MATHJAX_VERSION + "\n")
+        shutil.rmtree(target, ignore_errors=True)
+        staging.rename(target)  # a half-unpacked copy is never mistaken for a whole one
+        logger.info(f"book_ext: unpacked MathJax {MATHJAX_VERSION} into {target}")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def fetch_mathjax_tarball(folder: Path) -> Path:
+    """`npm pack mathjax@VERSION` into `folder` (once), checked against the pinned integrity."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tarball = folder / f"mathjax-{MATHJAX_VERSION}.tgz"
+    if not tarball.is_file():
+        npm = shutil.which("npm")
+        if npm is None:
+            raise ExtensionError(
+                "book_ext: `npm` is needed once, to fetch MathJax from the npm registry "
+                "(the site serves its own copy instead of a CDN's). Install Node.js/npm."
+            )
+        logger.info(f"book_ext: npm pack mathjax@{MATHJAX_VERSION} -> {folder}")
+        done = subprocess.run(
+            [npm, "pack", f"mathjax@{MATHJAX_VERSION}", "--pack-destination", str(folder)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        if done.returncode != 0 or not tarball.is_file():
+            raise ExtensionError(
+                f"book_ext: `npm pack mathjax@{MATHJAX_VERSION}` failed "
+                f"(exit {done.returncode}):\n{done.stderr[-2000:]}"
+            )
+    digest = base64.b64encode(hashlib.sha512(tarball.read_bytes()).digest()).decode()
+    if f"sha512-{digest}" != MATHJAX_INTEGRITY:
+        tarball.unlink()
+        raise ExtensionError(
+            f"book_ext: {tarball.name} does not match its pinned integrity; deleted it "
+            "(a rebuild fetches it again)."
+        )
+    return tarball
+
+
+def add_plotly_where_needed(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """Load the local plotly.js on this page only if the page contains a plotly figure."""
+    if PLOTLY_DIV_CLASS in context.get("body", ""):
+        app.add_js_file(PLOTLY_JS)
+
+
+def drop_widget_state(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """Remove the inert ipywidgets state <script> that myst-nb adds to a page."""
+    scripts = context.get("script_files")
+    if scripts:
+        scripts[:] = [
+            js for js in scripts if getattr(js, "attributes", {}).get("type") != WIDGET_STATE_TYPE
+        ]
+
+
+def _same_file_content(a: Path, b: Path) -> bool:
+    if a.stat().st_size != b.stat().st_size:
+        return False
+    return hashlib.sha256(a.read_bytes()).digest() == hashlib.sha256(b.read_bytes()).digest()

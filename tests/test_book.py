@@ -1,0 +1,335 @@
+"""The book: strict build (see `built_book` in conftest.py), offline site, figures, buttons.
+
+Tests without `built_book` read only the sources and run in well under a second.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import nbformat
+import plotly
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from resnet_lib import render
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = ROOT / "chapters"
+RENDERER_CALL = "use_book_renderer()"
+PLOTLY_JS = "plotly.min.js"
+PLOTLY_DIV = "plotly-graph-div"
+
+
+# ---------------------------------------------------------------- sources (no build needed)
+
+
+@cache
+def book_config() -> dict:
+    return yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf8"))
+
+
+@cache
+def toc_files() -> list[str]:
+    """Every page of _toc.yml, in order: the root, then each `file:` entry."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf8"))
+    files = [toc["root"]]
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                files.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk({k: v for k, v in toc.items() if k != "root"})
+    return [str(Path(f).with_suffix("")) for f in files]
+
+
+def toc_chapters() -> list[str]:
+    """The toc's notebook chapters, e.g. 'chapters/01_whole_picture'."""
+    return [f for f in toc_files() if (ROOT / f"{f}.ipynb").exists()]
+
+
+def read_notebook(docname: str) -> nbformat.NotebookNode:
+    return nbformat.read(ROOT / f"{docname}.ipynb", as_version=4)
+
+
+def code_cells(nb: nbformat.NotebookNode) -> list:
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def makes_figures(docname: str) -> bool:
+    """A chapter that sets up the book's plotly renderer is a chapter with figures."""
+    return any(RENDERER_CALL in c.source for c in code_cells(read_notebook(docname)))
+
+
+def test_toc_lists_the_chapters_and_references():
+    files = toc_files()
+    assert files[0] == "intro"
+    assert "chapters/01_whole_picture" in files
+    assert files[-1] == "references"  # the bibliography closes the book
+    assert len(files) == len(set(files)), "a page is listed twice in _toc.yml"
+
+
+def test_notebooks_are_committed_without_outputs():
+    notebooks = sorted(CHAPTERS.rglob("*.ipynb"))
+    assert notebooks, "no chapter notebooks found"
+    dirty = [
+        f"{nb_path.relative_to(ROOT)} cell {i}"
+        for nb_path in notebooks
+        for i, cell in enumerate(nbformat.read(nb_path, as_version=4).cells)
+        if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count"))
+    ]
+    assert not dirty, f"strip outputs and execution counts (the build executes): {dirty}"
+
+
+def test_figure_chapters_set_up_the_renderer_in_a_hidden_first_cell():
+    figure_chapters = [d for d in toc_chapters() if makes_figures(d)]
+    assert figure_chapters, "no chapter calls use_book_renderer()"
+    for docname in figure_chapters:
+        first = code_cells(read_notebook(docname))[0]
+        assert RENDERER_CALL in first.source, f"{docname}: renderer not set up in cell 1"
+        assert "remove-cell" in first.metadata.get("tags", []), f"{docname}: cell 1 not hidden"
+
+
+def test_repository_url_is_a_single_setting():
+    url = book_config()["repository"]["url"]
+    assert url.startswith("https://github.com/")
+    text = (ROOT / "_config.yml").read_text(encoding="utf8")
+    assert text.count(url) == 1, "the repository URL must be given once (repository.url)"
+
+
+# ---------------------------------------------------------------- resnet_lib.render
+
+
+@pytest.fixture
+def restore_plotly_default():
+    before = pio.renderers.default
+    yield
+    pio.renderers.default = before
+
+
+def small_figure() -> go.Figure:
+    return go.Figure(go.Bar(x=["a", "b"], y=[1, 2]), layout_title_text="Two bars")
+
+
+def test_book_renderer_emits_the_figure_without_plotly_js_or_mathjax():
+    bundle = render.BookRenderer().to_mimebundle(small_figure().to_dict())
+    assert set(bundle) == {"text/html", "text/plain"}
+    html = bundle["text/html"]
+    assert PLOTLY_DIV in html and "Plotly.newPlot" in html
+    assert "<script src" not in html.replace(" ", "")  # no plotly.js, no MathJax, no CDN
+    assert "cdn" not in html.lower() and "mathjax" not in html.lower()
+    assert len(html) < 50_000  # plotly.js itself is ~4.8 MB
+    assert '"responsive": true' in html and '"displaylogo": false' in html
+    assert bundle["text/plain"] == "<plotly Figure 'Two bars' (1 bar trace)>"
+
+
+def test_use_book_renderer_picks_the_book_renderer_only_in_the_book_build(
+    monkeypatch, restore_plotly_default
+):
+    pio.renderers.default = "plotly_mimetype+notebook"
+    monkeypatch.delenv(render.BOOK_BUILD_ENV, raising=False)
+    assert render.use_book_renderer() == "plotly_mimetype+notebook"  # a live kernel
+    assert render.RENDERER_NAME in pio.renderers
+    monkeypatch.setenv(render.BOOK_BUILD_ENV, "1")
+    assert render.use_book_renderer() == render.RENDERER_NAME
+    bundle = small_figure()._repr_mimebundle_()
+    assert PLOTLY_DIV in bundle["text/html"] and "text/plain" in bundle
+    assert render.use_book_renderer("live") != render.RENDERER_NAME
+    with pytest.raises(ValueError):
+        render.use_book_renderer("cdn")
+
+
+# ---------------------------------------------------------------- the built site
+
+
+@cache
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf8"), "html.parser")
+
+
+def site_pages(html: Path) -> list[Path]:
+    """The site's HTML pages (not the theme's template fragments under _static/)."""
+    return sorted(
+        p for p in html.rglob("*.html") if p.relative_to(html).parts[0] not in ("_static",)
+    )
+
+
+def page_of(html: Path, docname: str) -> Path:
+    return html / f"{docname}.html"
+
+
+def local_target(page: Path, url: str) -> Path:
+    """The file a relative URL on `page` points to."""
+    return (page.parent / urlsplit(url).path).resolve()
+
+
+def asset_urls(page_soup: BeautifulSoup) -> list[str]:
+    urls = [
+        tag["src"] for tag in page_soup.find_all(["script", "img", "iframe", "source"], src=True)
+    ]
+    urls += [tag["href"] for tag in page_soup.find_all("link", href=True)]
+    return urls
+
+
+def test_every_toc_entry_has_a_page(built_book):
+    for docname in toc_files():
+        page = page_of(built_book.html, docname)
+        assert page.is_file(), f"{docname} is in _toc.yml but {page.name} was not built"
+        assert soup(page).find("h1"), f"{page} has no title"
+
+
+def test_figure_chapters_show_plotly_figures(built_book):
+    for docname in toc_chapters():
+        if makes_figures(docname):
+            figures = soup(page_of(built_book.html, docname)).select(f"div.{PLOTLY_DIV}")
+            assert figures, f"{docname} sets up the renderer but its page has no figure"
+
+
+def test_pages_load_nothing_from_another_host(built_book):
+    remote = []
+    for page in site_pages(built_book.html):
+        for url in asset_urls(soup(page)):
+            parts = urlsplit(url)
+            if parts.scheme not in ("", "data") or parts.netloc:
+                remote.append(f"{page.relative_to(built_book.html)}: {url}")
+    assert not remote, "\n".join(remote)
+
+
+def test_stylesheets_import_nothing_from_another_host(built_book):
+    remote_url = re.compile(r"(?:url\(\s*['\"]?|@import\s+['\"])\s*(?:https?:)?//", re.I)
+    offenders = [
+        str(css.relative_to(built_book.html))
+        for css in (built_book.html / "_static").rglob("*.css")
+        if remote_url.search(css.read_text(encoding="utf8", errors="replace"))
+    ]
+    assert not offenders, offenders
+
+
+def test_plotly_js_is_served_once_and_only_where_figures_are(built_book):
+    html = built_book.html
+    copies = sorted((html / "_static").rglob("plotly*.js"))
+    assert [p.relative_to(html).as_posix() for p in copies] == [f"_static/{PLOTLY_JS}"]
+    installed = Path(plotly.__file__).parent / "package_data" / PLOTLY_JS
+    assert (
+        hashlib.sha256(copies[0].read_bytes()).digest()
+        == hashlib.sha256(installed.read_bytes()).digest()
+    ), "_static/plotly.min.js is not the installed plotly's copy"
+
+    with_figures, loading_plotly = set(), set()
+    for page in site_pages(html):
+        page_soup = soup(page)
+        if page_soup.select(f"div.{PLOTLY_DIV}"):
+            with_figures.add(page)
+        for script in page_soup.find_all("script", src=True):
+            if urlsplit(script["src"]).path.endswith(PLOTLY_JS):
+                assert local_target(page, script["src"]) == copies[0].resolve()
+                assert not script.has_attr("async") and not script.has_attr("defer")
+                loading_plotly.add(page)
+    assert with_figures, "no page has a plotly figure"
+    assert loading_plotly == with_figures
+
+
+def test_no_page_inlines_plotly_js(built_book):
+    for page in site_pages(built_book.html):
+        text = page.read_text(encoding="utf8")
+        assert "* plotly.js v" not in text, f"{page} inlines plotly.js"
+
+
+def test_mathjax_is_local_and_only_on_pages_with_math(built_book):
+    html = built_book.html
+    pages_with_math = 0
+    for page in site_pages(html):
+        page_soup = soup(page)
+        has_math = bool(page_soup.select(".math"))
+        mathjax = [
+            s["src"]
+            for s in page_soup.find_all("script", src=True)
+            if "mathjax" in s["src"].lower()
+        ]
+        if has_math:
+            pages_with_math += 1
+            assert len(mathjax) == 1, f"{page}: {mathjax}"
+            assert local_target(page, mathjax[0]).is_file(), f"{page}: {mathjax[0]} missing"
+        else:
+            assert not mathjax, f"{page} loads MathJax without any math"
+    assert pages_with_math, "no page has math; the MathJax set-up is untested"
+    fonts = list((html / "_static" / "mathjax" / "output" / "chtml" / "fonts").rglob("*.woff"))
+    assert fonts, "MathJax's fonts were not copied"
+
+
+def test_no_thebe_and_no_duplicate_declarations(built_book):
+    declaration = re.compile(r"^\s*(?:const|let)\s+([A-Za-z_$][\w$]*)", re.M)
+    for page in site_pages(built_book.html):
+        page_soup = soup(page)
+        assert len(page_soup.select('script[type="text/x-thebe-config"]')) <= 1, page
+        names = [
+            name
+            for script in page_soup.find_all("script", src=False)
+            for name in declaration.findall(script.string or "")
+        ]
+        repeated = {n for n in names if names.count(n) > 1}
+        assert not repeated, f"{page}: declared twice (a console error): {repeated}"
+
+
+def test_no_ipywidgets_javascript(built_book):
+    for page in site_pages(built_book.html):
+        page_soup = soup(page)
+        assert not page_soup.select('script[type="application/vnd.jupyter.widget-state+json"]')
+        for script in page_soup.find_all("script", src=True):
+            assert not re.search(r"require(\.min)?\.js|embed-amd|html-manager", script["src"])
+
+
+def test_launch_links_use_the_repository_url(built_book):
+    config = book_config()
+    repo_url, branch = config["repository"]["url"], config["repository"]["branch"]
+    slug = urlsplit(repo_url).path.strip("/")
+    binder = config["launch_buttons"]["binderhub_url"].rstrip("/")
+    colab = config["launch_buttons"]["colab_url"].rstrip("/")
+    for docname in toc_chapters():
+        page_soup = soup(page_of(built_book.html, docname))
+        hrefs = [a["href"] for a in page_soup.find_all("a", href=True)]
+        assert repo_url in hrefs, f"{docname}: no repository button"
+        assert any(
+            h.startswith(f"{binder}/v2/gh/{slug}/{branch}?") and f"{docname}.ipynb" in h
+            for h in hrefs
+        ), f"{docname}: no Binder link"
+        assert f"{colab}/github/{slug}/blob/{branch}/{docname}.ipynb" in hrefs, (
+            f"{docname}: no Colab link"
+        )
+
+
+def test_chapter_pages_offer_the_notebook_download(built_book):
+    for docname in toc_chapters():
+        page = page_of(built_book.html, docname)
+        links = [
+            a["href"]
+            for a in soup(page).find_all("a", href=True)
+            if urlsplit(a["href"]).path.endswith(f"_sources/{docname}.ipynb")
+        ]
+        assert links, f"{docname}: no .ipynb download"
+        downloaded = nbformat.read(local_target(page, links[0]), as_version=4)
+        assert len(downloaded.cells) == len(read_notebook(docname).cells)
+
+
+def test_wide_outputs_scroll_in_their_own_box(built_book):
+    css = built_book.html / "_static" / "resnet-book.css"
+    rule = re.search(r"div\.cell_output pre\s*\{([^}]*)\}", css.read_text(encoding="utf8"))
+    assert rule and "overflow-x: auto" in rule.group(1) and "white-space: pre;" in rule.group(1)
+    for page in site_pages(built_book.html):
+        if page.name == "index.html" and page.parent == built_book.html:
+            continue  # the redirect to the root page
+        links = [link["href"] for link in soup(page).find_all("link", href=True)]
+        assert any("resnet-book.css" in href for href in links), f"{page} lacks resnet-book.css"
