@@ -18,9 +18,16 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP)
 
-# The executed, strict book. Unchanged chapters come from the jupyter-cache in _build.
+# The executed, strict book. Unchanged chapters come from the jupyter-cache in _build, but
+# the cache only knows the notebooks: when resnet_lib changed since the last build, every
+# chapter is re-executed (cache and doctrees dropped) so no page shows stale numbers.
+LIB_STAMP := _build/.resnet_lib-built
 book: $(STAMP)
+	@if [ ! -f $(LIB_STAMP) ] || [ -n "$$(find resnet_lib book_ext -newer $(LIB_STAMP) -type f)" ]; then \
+	  echo "resnet_lib changed: re-executing every chapter"; \
+	  rm -rf _build/.jupyter_cache _build/.doctrees; fi
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	@touch $(LIB_STAMP)
 	@echo
 	@echo "Book built. Open: file://$(CURDIR)/_build/html/index.html"
 
