@@ -554,7 +554,7 @@ def _size_text(input_size: Any) -> str:
 def stage_costs_figure(
     archs: tuple[str, ...] | str = ("resnet34",), input_size: Any = 224, **options: Any
 ) -> go.Figure:
-    """Parameters (left) and multiply-adds per image (right) of each weighted stage.
+    """Parameters (top) and multiply-adds per image (bottom) of each weighted stage.
 
     One pair of bar traces per network in ``archs``; the first is shown and, with more than
     one, a dropdown switches between them. The bars are ``stage_table`` rows conv1, layer1..4
@@ -568,7 +568,8 @@ def stage_costs_figure(
         archs = (archs,)
     if not archs:
         raise ValueError("archs must name at least one network")
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.14,
+    # Stacked, not side by side: the same stage axis, and readable on a narrow screen.
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.1,
                         subplot_titles=("Parameters", "Multiply-adds per image"))
     titles = []
     for i, arch in enumerate(archs):
@@ -578,7 +579,7 @@ def stage_costs_figure(
         macs = [rows[s].macs for s in WEIGHTED_STAGES]
         shapes = [f"{rows[s].channels}×{rows[s].height}×{rows[s].width}"
                   for s in WEIGHTED_STAGES]
-        for col, (values, what, colour) in enumerate(
+        for row, (values, what, colour) in enumerate(
             ((params, "parameters", PALETTE["blue"]), (macs, "multiply-adds", PALETTE["orange"])),
             start=1,
         ):
@@ -592,16 +593,16 @@ def stage_costs_figure(
                                "(%{text} of the total)<br>output %{customdata[1]}"
                                "<extra></extra>"),
                 cliponaxis=False,
-            ), row=1, col=col)
+            ), row=row, col=1)
         titles.append(f"{label}: parameters and multiply-adds per stage<br>"
                       f"<span style='font-size:12px'>{sum(params):,} parameters · "
                       f"{sum(macs) / 1e9:.2f} G multiply-adds per image · "
                       f"input {_size_text(input_size)}</span>")
-    style(fig, title=titles[0], height=460)
-    fig.update_layout(title_font_size=14, bargap=0.25, margin=dict(t=100))
-    fig.update_xaxes(title_text="stage")
+    style(fig, title=titles[0], height=600)
+    fig.update_layout(title_font_size=14, bargap=0.3, margin=dict(t=100))
+    fig.update_xaxes(title_text="stage", row=2, col=1)
     fig.update_yaxes(title_text="parameters (count)", tickformat="~s", row=1, col=1)
-    fig.update_yaxes(title_text="multiply-adds per image (count)", tickformat="~s", row=1, col=2)
+    fig.update_yaxes(title_text="multiply-adds (count)", tickformat="~s", row=2, col=1)
     if len(archs) > 1:
         buttons = []
         for i, arch in enumerate(archs):
@@ -774,7 +775,7 @@ def block_diagram_figure(
     style(fig, title=title, height=260 + 95 * depth)
     fig.update_layout(title_font_size=14, margin=dict(l=10, r=10, t=60, b=10))
     right = (n - 1) * col_w + box_w / 2 + proj_w + 0.3
-    fig.update_xaxes(visible=False, range=[-box_w / 2 - 0.1, right], fixedrange=True)
+    fig.update_xaxes(visible=False, range=[-box_w / 2 - 0.8, right], fixedrange=True)
     fig.update_yaxes(visible=False, range=[-(depth + 1) * step - 0.6, 1.15], fixedrange=True)
     return fig
 

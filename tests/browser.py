@@ -1,0 +1,110 @@
+"""A small helper for browser tests: serve a folder locally and drive Debian's Chromium.
+
+Why not ``playwright install``: it downloads a browser build from the internet at test time.
+We use the distribution's Chromium (``apt-get install chromium``) through playwright's
+``executable_path`` instead, with every flag that keeps it from calling home, and a fresh
+profile per run so that no state leaks between tests.
+
+    with serve(Path("_build/html")) as base_url, chromium() as context:
+        page = context.new_page()
+        page.goto(base_url + "/chapters/06_explorer.html")
+
+``require_chromium()`` skips a test loudly when the browser is missing, or fails it when the
+environment variable ``CI`` is set (a CI machine without the browser is a broken CI machine).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+#: Debian's Chromium; the environment variable ``CHROMIUM`` points elsewhere.
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+#: Flags for a headless, offline, reproducible Chromium.
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def _missing(what: str, fix: str) -> None:
+    """Fail under CI, skip (loudly) elsewhere."""
+    message = f"{what}; {fix}"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def require_chromium() -> str:
+    """Path of the Chromium binary, or skip/fail the calling test if it is not installed."""
+    path = CHROMIUM
+    if not os.path.isfile(path) and "CHROMIUM" not in os.environ:
+        path = shutil.which("chromium") or path  # e.g. /usr/local/bin elsewhere
+    if not os.path.isfile(path) or not os.access(path, os.X_OK):
+        _missing(f"Chromium not found at {CHROMIUM}",
+                 "install it with `apt-get update && apt-get install -y chromium` "
+                 "(never `playwright install`)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _missing("the playwright package is not installed", "pip install -r requirements.txt")
+    return path
+
+
+def require_file(path: Path, fix: str) -> Path:
+    """``path`` if it exists, else skip (or fail under CI) with ``fix`` as the advice."""
+    if not path.is_file():
+        _missing(f"{path} does not exist", fix)
+    return path
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1 (a free port) in a thread; yield the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@contextlib.contextmanager
+def chromium(executable: str | None = None) -> Iterator[object]:
+    """A headless Chromium with a fresh, throw-away profile; yields a playwright context.
+
+    playwright refuses ``--user-data-dir`` in ``args``; a persistent context on a new
+    temporary folder is exactly that flag (playwright passes it to Chromium itself).
+    """
+    from playwright.sync_api import sync_playwright
+
+    executable = executable or require_chromium()
+    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile, \
+            sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            profile, executable_path=executable, headless=True, args=CHROMIUM_FLAGS,
+            viewport={"width": 1280, "height": 1000},
+        )
+        try:
+            yield context
+        finally:
+            context.close()
