@@ -339,46 +339,54 @@ def _translucent(hex_colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
+def _wrap_cell(text: str) -> str:
+    """Break a Table 1 cell into short lines (one conv per line), so columns stay narrow."""
+    return text.replace("; ", ";<br>").replace(", stride", ",<br>stride")
+
+
 def table1_figure() -> go.Figure:
     """The paper's Table 1 rebuilt from code, with a menu for the Bottleneck's stride placement.
 
     Each cell shows the code's value; it is tinted green where it agrees with the paper and
-    vermillion (with the paper's value beside it) where it does not. The menu switches
-    between the paper's form (stride on the first 1x1) and torchvision's (stride on the 3x3).
+    vermillion (with the paper's value beside it) where it does not; hovering shows both.
+    The menu switches between the paper's form (stride on the first 1x1) and torchvision's
+    (stride on the 3x3). Drawn as a heatmap, a trace type of the site's plotly.js bundle.
     """
     from .paper import TABLE1, table1_cells
 
     names = list(TABLE1)
-    ok, bad = _translucent(PALETTE["green"], 0.18), _translucent(PALETTE["vermillion"], 0.35)
     states = {}
     for stride_in in ("1x1", "3x3"):
         cells = table1_cells(stride_in)
         rows = list(dict.fromkeys(c.row for c in cells))
         by = {(c.row, c.name): c for c in cells}
-        text, fill = [rows], [["rgba(0,0,0,0)"] * len(rows)]
-        for n in names:
-            col = [by[r, n] for r in rows]
-            text.append([c.code if c.agree else f"{c.code} (paper {c.paper})" for c in col])
-            fill.append([ok if c.agree else bad for c in col])
-        states[stride_in] = (text, fill)
-    header = ["row (paper)"] + [_label(n) for n in names]
-    text, fill = states["1x1"]
-    fig = go.Figure(go.Table(
-        columnwidth=[1.1] + [2.2] * len(names),
-        header=dict(values=header, align="left", font=dict(size=13),
-                    fill_color=_translucent(PALETTE["grey"], 0.25)),
-        cells=dict(values=text, fill_color=fill, align="left", height=26, font=dict(size=12)),
+        grid = [[by[r, n] for n in names] for r in rows]
+        z = [[1 if c.agree else 0 for c in line] for line in grid]
+        text = [[_wrap_cell(c.code) if c.agree else f"{c.code}<br>(paper {c.paper})"
+                 for c in line] for line in grid]
+        hover = [[f"{c.row}, {_label(c.name)}<br>code: {c.code}<br>paper: {c.paper}"
+                  for c in line] for line in grid]
+        states[stride_in] = (z, text, hover)
+    z, text, hover = states["1x1"]
+    fig = go.Figure(go.Heatmap(
+        x=[_label(n) for n in names], y=rows, z=z, text=text, hovertext=hover,
+        texttemplate="%{text}", textfont=dict(size=11), hovertemplate="%{hovertext}<extra></extra>",
+        zmin=0, zmax=1, showscale=False, xgap=2, ygap=2,
+        colorscale=[[0, _translucent(PALETTE["vermillion"], 0.45)],
+                    [1, _translucent(PALETTE["green"], 0.22)]],
     ))
     buttons = [
         dict(label=label, method="restyle",
-             args=[{"cells.values": [states[s][0]], "cells.fill.color": [states[s][1]]}])
+             args=[{"z": [states[s][0]], "text": [states[s][1]], "hovertext": [states[s][2]]}])
         for s, label in (("1x1", "paper's Bottleneck (stride on the 1x1, v1)"),
                          ("3x3", "torchvision's Bottleneck (stride on the 3x3, v1.5)"))
     ]
     fig.update_layout(updatemenus=[dict(buttons=buttons, direction="down", x=0, xanchor="left",
-                                        y=1.0, yanchor="bottom", showactive=True)])
-    style(fig, height=560)
-    return fig.update_layout(margin=dict(l=10, r=10, t=70, b=10))
+                                        y=1.12, yanchor="bottom", showactive=True)])
+    fig.update_xaxes(side="top", showgrid=False, fixedrange=True)
+    fig.update_yaxes(autorange="reversed", showgrid=False, fixedrange=True)
+    style(fig, height=13 * 46 + 120)
+    return fig.update_layout(margin=dict(l=110, r=10, t=110, b=10))
 
 
 def macs_paper_vs_code_figure() -> go.Figure:
@@ -803,7 +811,7 @@ def stride_placement_figure(arch: str = "resnet50", input_size: Any = 224) -> go
         previous = macs
         fig.add_trace(go.Bar(
             x=list(WEIGHTED_STAGES), y=macs, name=name, marker_color=colour, text=diff,
-            textposition="outside", cliponaxis=False,
+            textposition="outside", cliponaxis=False, textfont_size=12, constraintext="none",
             customdata=[_si_text(m) for m in macs],
             hovertemplate=f"{name}<br>%{{x}}: %{{customdata}} multiply-adds<extra></extra>",
         ))
