@@ -84,6 +84,14 @@ MATHJAX_INTEGRITY = (
     "sha512-Bt+SSVU8eBG27zChVewOicYs7Xsdt40qm4+UpHyX7k0/"
     "O9NliPc+x77k1/FEsPsjKPZGJvtRZM1vO+geW0OhGw=="
 )
+# axe-core: the accessibility engine the browser tests inject into every page (never served).
+AXE_CORE = "axe-core"
+AXE_CORE_VERSION = "4.11.1"
+AXE_CORE_INTEGRITY = (
+    "sha512-BASOg+YwO2C+346x3LZOeoovTIoTrRqEsqMa6fmfAV0P+U9mFr9NsyOEpiYvFjbc64NMrSswhV50WdXzdb/"
+    "Z5A=="
+)
+AXE_CORE_FILE = "axe.min.js"
 MATHJAX_DIR = "mathjax"  # -> _static/mathjax/
 MATHJAX_ENTRY = "tex-chtml.js"
 # What tex-chtml.js loads at run time, relative to the package's es5/ folder. The other
@@ -96,6 +104,9 @@ MATHJAX_KEEP = (
     "a11y/",
     "sre/",
 )
+
+VENDOR_TEMPLATES = VENDOR / "templates"  # first on templates_path
+ICONS_CSS = "icons.css"
 
 BOOK_BUILD_ENV = "RESNET_BOOK_BUILD"  # read by resnet_lib.render.in_book_build()
 
@@ -110,9 +121,12 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", configure)
     app.connect("builder-inited", vendor_assets)
     app.connect("html-page-context", add_plotly_where_needed)
+    app.connect("html-page-context", fix_citation_list_role)
+    app.connect("build-finished", finish_icons)
     # after myst-nb's handler (priority 500), which adds the page's widget state
     app.connect("html-page-context", drop_widget_state, priority=900)
     app.add_css_file(CSS_FILE)
+    app.add_css_file(ICONS_CSS)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
 
 
@@ -120,6 +134,8 @@ def configure(app: Sphinx, config: Config) -> None:
     """Static paths, the local MathJax, and the environment the build kernels inherit."""
     VENDOR_STATIC.mkdir(parents=True, exist_ok=True)  # Sphinx checks static paths exist
     config.html_static_path = [*config.html_static_path, str(OWN_STATIC), str(VENDOR_STATIC)]
+    write_icon_assets()
+    config.templates_path = [str(VENDOR_TEMPLATES), *config.templates_path]
     config.mathjax_path = f"{MATHJAX_DIR}/{MATHJAX_ENTRY}"
     config.book_ext_assets_digest = assets_digest()
 
@@ -253,6 +269,116 @@ def npm_file(name: str, version: str, integrity: str, member: str, target: Path)
         target.write_bytes(data.read())
     stamp.write_text(version + "\n")
     return target
+
+
+def write_icon_assets() -> None:
+    """Replace the theme's 1.5 MB fontawesome.js with a CSS file of the icons it uses.
+
+    pydata-sphinx-theme loads the whole Font Awesome SVG framework (1.49 MB, 0.54 MB
+    gzipped: a third of a chapter's first visit) on every page, to draw about twenty icons.
+    Here those icons are taken from that same file (same shapes, same licence) into
+    ``icons.css`` as CSS masks (a few KB), and a copy of the theme's ``webpack-macros.html``
+    without the script goes first on ``templates_path``. The icon list is whatever the
+    themes' templates name, and again, after the build, whatever the written pages use
+    (``finish_icons``). ``tests/test_site_browser.py`` checks every icon on every page.
+    """
+    import re
+
+    import pydata_sphinx_theme
+    import sphinx_book_theme
+
+    names: set[str] = set()
+    for package in (Path(pydata_sphinx_theme.__file__).parent,
+                    Path(sphinx_book_theme.__file__).parent):
+        for path in package.rglob("*"):
+            if path.suffix in (".html", ".py"):
+                names.update(re.findall(r"fa-([a-z0-9-]+)", path.read_text(errors="ignore")))
+    _write_if_changed(VENDOR_STATIC / ICONS_CSS, icon_css(names))
+
+    macros_path = _pst_theme() / "static" / "webpack-macros.html"
+    macros = macros_path.read_text(encoding="utf8")
+    kept = "\n".join(line for line in macros.splitlines() if "fontawesome.js" not in line)
+    if kept == macros.rstrip("\n") or "head_js_preload" not in kept:
+        raise ExtensionError("book_ext: the theme's webpack-macros.html changed shape")
+    _write_if_changed(VENDOR_TEMPLATES / "static" / "webpack-macros.html", kept + "\n")
+
+
+def finish_icons(app: Sphinx, exception: Exception | None) -> None:
+    """After writing: make ``_static/icons.css`` cover every icon the pages really use."""
+    import re
+
+    if exception is not None or app.builder.format != "html":
+        return
+    names: set[str] = set()
+    for page in Path(app.outdir).rglob("*.html"):
+        for classes in re.findall(r'<i class="([^"]*)"', page.read_text(errors="ignore")):
+            names.update(re.findall(r"fa-([a-z0-9-]+)", classes))
+    _write_if_changed(Path(app.outdir) / "_static" / ICONS_CSS,
+                      icon_css(names | _icon_names_in(VENDOR_STATIC / ICONS_CSS)))
+
+
+def _icon_names_in(css: Path) -> set[str]:
+    import re
+
+    return set(re.findall(r"^\.fa-([a-z0-9-]+) \{", css.read_text(), re.M)) if css.is_file() \
+        else set()
+
+
+def _pst_theme() -> Path:
+    import pydata_sphinx_theme
+
+    return Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme"
+
+
+def icon_css(names: set[str]) -> str:
+    """CSS drawing each ``fa-<name>`` icon from the theme's own Font Awesome shapes."""
+    import re
+
+    js = (_pst_theme() / "static" / "scripts" / "fontawesome.js").read_text(encoding="utf8")
+    # The file defines each pack's icons, then registers it: bunker(()=>defineIcons("fab", ...)).
+    marks = {m.group(1): m.start() for m in re.finditer(r'\("(fa[bsr])",', js)}
+    packs = {"fas": js[marks["far"]: marks["fas"]], "fab": js[: marks["fab"]],
+             "far": js[marks["fab"]: marks["far"]]}
+    style_classes = {"solid", "brands", "regular", "lg", "fw", "sm", "xs", "2x", "3x"}
+    rules = [
+        "/* Generated by book_ext from pydata-sphinx-theme's Font Awesome Free (CC BY 4.0 icons,",
+        "   https://fontawesome.com/license/free): the icons the pages use, as CSS masks. */",
+        ".fa, .fas, .far, .fab, .fa-solid, .fa-regular, .fa-brands {",
+        "  display: inline-block; height: 1em; width: 1em; vertical-align: -0.125em;",
+        "  background-color: currentColor; font-style: normal;",
+        "  -webkit-mask: var(--rb-icon) center / contain no-repeat;",
+        "  mask: var(--rb-icon) center / contain no-repeat; }",
+        ".fa-lg { font-size: 1.25em; line-height: 0.05em; vertical-align: -0.075em; }",
+    ]
+    for name in sorted(names - style_classes):
+        for pack in ("fas", "fab", "far"):
+            pattern = ('[{,]"?' + re.escape(name)
+                       + r'"?:\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]+","([^"]+)"\]')
+            m = re.search(pattern, packs[pack])
+            if m:
+                w, h, path = m.groups()
+                svg = (f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {w} {h}'>"
+                       f"<path d='{path}'/></svg>")
+                rules.append(f'.fa-{name} {{ width: {int(w) / int(h):.4f}em; '
+                             f'--rb-icon: url("data:image/svg+xml;utf8,{svg}"); }}')
+                break
+    return "\n".join(rules) + "\n"
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.is_file() or path.read_text(encoding="utf8") != text:
+        path.write_text(text, encoding="utf8")
+
+
+def fix_citation_list_role(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """docutils writes ``<div role="list" class="citation-list">`` around bibliography
+    entries whose role is ``doc-biblioentry``, not ``listitem``: axe-core reports it as a
+    critical ``aria-required-children`` violation. Without the list role it is valid."""
+    body = context.get("body", "")
+    if 'role="list" class="citation-list"' in body:
+        context["body"] = body.replace('<div role="list" class="citation-list">',
+                                       '<div class="citation-list">')
 
 
 def add_plotly_where_needed(app: Sphinx, pagename, templatename, context, doctree) -> None:

@@ -459,8 +459,10 @@ def projection_reads_figure(mask: Any, title: str | None = None) -> go.Figure:
         colorscale=[[0, _translucent(PALETTE["grey"], 0.25)], [1, PALETTE["blue"]]],
         hovertemplate="row %{y}, column %{x}: %{z:.0f}<extra>1 = read</extra>",
     ))
-    fig.update_yaxes(autorange="reversed", scaleanchor="x", title="row (input position)")
-    fig.update_xaxes(title="column (input position)")
+    fig.update_yaxes(autorange="reversed", scaleanchor="x", title="row (input position)",
+                     showgrid=False, zeroline=False)
+    fig.update_xaxes(title="column (input position)", constrain="domain", showgrid=False,
+                     zeroline=False)
     return style(fig, title=title or f"A 1×1 stride-2 conv reads {read} of {total} positions",
                  height=420)
 
@@ -478,22 +480,29 @@ def latency_vs_macs_figure(latencies: Any, costs: Any) -> go.Figure:
         raise ValueError(f"no cost row for {missing}; pass costs for every latency")
     x = [by_cost[lat.name].gmacs for lat in latencies]
     y = [lat.median_ms for lat in latencies]
-    fig = go.Figure(go.Scatter(
+    fig = go.Figure()
+    # What proportionality would predict, anchored at the model with the fewest MACs.
+    k = min(range(len(x)), key=x.__getitem__)
+    fig.add_scatter(x=[0, max(x)], y=[0, max(x) * y[k] / x[k]], mode="lines",
+                    name=f"time ∝ multiply-adds (through {_label(latencies[k].name)})",
+                    line=dict(color=PALETTE["grey"], dash="dot"), hoverinfo="skip")
+    fig.add_scatter(
         x=x, y=y, mode="markers+text", text=[_label(lat.name) for lat in latencies],
-        textposition="top left", marker=dict(size=12, color=PALETTE["blue"]),
+        textposition=["middle left" if v > 0.75 * max(x) else "middle right" for v in x],
+        marker=dict(size=12, color=PALETTE["blue"]),
         error_y=dict(type="data", symmetric=False,
                      array=[lat.max_ms - lat.median_ms for lat in latencies],
                      arrayminus=[lat.median_ms - lat.min_ms for lat in latencies],
                      color=PALETTE["grey"]),
-        hovertemplate="%{text}: %{x:.2f} GMACs, median %{y:.1f} ms<extra></extra>",
-        name="median of the runs",
-    ))
+        hovertemplate="%{text}: %{x:.2f} G multiply-adds, median %{y:.1f} ms<extra></extra>",
+        name="measured (median of the runs)",
+    )
     first = latencies[0]
-    return style(fig, title=(f"CPU inference time vs multiply-adds (this build machine, "
-                             f"{first.threads} thread{'s' if first.threads > 1 else ''}, "
-                             f"batch {first.batch})"),
+    threads = f"{first.threads} thread{'s' if first.threads > 1 else ''}"
+    return style(fig, title=f"Measured CPU time per image ({threads}, batch {first.batch})",
                  xaxis_title="multiply-adds per image (×10⁹)",
-                 yaxis_title="time per image (ms, median; bars: min–max)", height=440)
+                 yaxis_title="time per image (ms; bars: min–max)", height=460,
+                 ).update_layout(legend=dict(orientation="h", y=-0.2))
 
 
 def relative_costs_figure(costs: Any, latencies: Any, throughput: Any,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import os
 import re
 import shutil
 import subprocess
@@ -47,7 +48,13 @@ def built_book() -> BuiltBook:
     not re-execute, an unchanged chapter). A failed build fails every test that uses this
     fixture, with the build log's tail and, for each notebook that raised, which notebook and
     which cell, from the tracebacks myst-nb saves under _build/html/reports/.
+
+    ``RESNET_BOOK_HTML=/path/to/html`` skips the build and tests that site instead (for
+    iterating on site tests; `make test` never sets it).
     """
+    prebuilt = os.environ.get("RESNET_BOOK_HTML")
+    if prebuilt:  # a developer's shortcut to re-run site tests on an existing build
+        return BuiltBook(html=Path(prebuilt), log="", seconds=0.0)
     shutil.rmtree(BUILD_DIR, ignore_errors=True)
     cmd = [*jupyter_book_command(), "build", str(ROOT), "-W", "-n", "--keep-going"]
     start = time.perf_counter()

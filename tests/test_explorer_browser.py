@@ -10,7 +10,6 @@ The built site is the session's strict build (``built_book`` in conftest.py); se
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,8 +28,7 @@ VERMILLION = "rgb(213, 94, 0)"  # PALETTE["vermillion"], as the browser reports 
 @pytest.fixture(scope="module")
 def site(request) -> Path:
     require_chromium()  # before any build: no browser, no point building
-    prebuilt = os.environ.get("RESNET_BOOK_HTML")
-    html = Path(prebuilt) if prebuilt else request.getfixturevalue("built_book").html
+    html = request.getfixturevalue("built_book").html
     require_file(html / PAGE, "build the book first (`make book`)")
     return html
 

@@ -1,0 +1,388 @@
+"""What a ResNet costs: parameters, multiply-adds, activation memory, and measured time.
+
+Why both counts and clocks: parameters and multiply-adds (MACs) are properties of the
+architecture and can be counted exactly (``analysis.stage_table``); time is a property of
+a model *on a machine* and can only be measured. The two disagree in instructive ways:
+ResNet-50 has about 12% more MACs than ResNet-34 but writes about three times as many
+activation values, and on a GPU it runs far slower than its MACs suggest. This module
+measures and counts; ``paper.H200_THROUGHPUT`` holds the cited GPU figures.
+
+    measure_latency(model)   CPU (or any device) inference time per image: warm-up runs,
+                             then the median of several timed runs, under
+                             ``torch.inference_mode`` with a fixed, recorded thread count.
+    activation_memory(arch)  elements and bytes of the feature maps, from ``stage_table``.
+    cost_table(names)        params, MACs and activation memory for several models.
+    load_throughput(path)    the JSON written by ``benchmarks/gpu_throughput.py``.
+    cited_throughput()       the cited H200 figures in the same form.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import platform
+import statistics
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from . import _checks, paper
+from .analysis import stage_table
+from .blocks import Bottleneck
+from .model import ARCHS, build, check_options, resolve_arch
+
+# Where benchmarks/gpu_throughput.py writes its result by default (a measured JSON, if one
+# has been committed, replaces the cited H200 figures in the cost chapter).
+GPU_RESULTS = Path(__file__).resolve().parents[1] / "benchmarks" / "results" / "gpu_throughput.json"
+
+# --- measured latency ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Latency:
+    """Inference time of one model, per image, measured on this machine.
+
+    ``runs_ms`` are the timed runs (each: one forward pass of ``batch`` images, divided by
+    ``batch``); ``median_ms`` is their median. ``threads`` is the torch intra-op thread count
+    used; ``machine`` names the CPU/platform the numbers were measured on.
+    """
+
+    name: str
+    median_ms: float
+    runs_ms: tuple[float, ...]
+    batch: int
+    input_size: tuple[int, int]
+    threads: int
+    warmup: int
+    device: str
+    torch_version: str
+    machine: str
+
+    @property
+    def min_ms(self) -> float:
+        return min(self.runs_ms)
+
+    @property
+    def max_ms(self) -> float:
+        return max(self.runs_ms)
+
+    @property
+    def images_per_s(self) -> float:
+        return 1000.0 / self.median_ms
+
+
+def _nonneg_int(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be a non-negative int, got {value!r} "
+                        f"({type(value).__name__})")
+    if value < 0:
+        raise ValueError(f"{name} must be a non-negative int (>= 0), got {value}")
+    return value
+
+
+def machine_name() -> str:
+    """A short description of this machine's CPU, for "measured on ..." lines."""
+    cpu = platform.processor() or platform.machine() or "unknown CPU"
+    try:  # Linux: the marketing name is in /proc/cpuinfo; platform.processor() is often bare
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {platform.system()} {platform.machine()}"
+
+
+def _model(model: object) -> tuple[str, nn.Module]:
+    if isinstance(model, nn.Module):
+        return type(model).__name__, model
+    if isinstance(model, str):
+        return model, build(model)  # build raises ValueError for unknown names
+    raise TypeError(f"model must be a torch.nn.Module or a name ({', '.join(ARCHS)}), "
+                    f"got {model!r} ({type(model).__name__})")
+
+
+def measure_latency(
+    model: nn.Module | str, input_size: Any = 224, *, batch: int = 1, repeats: int = 5,
+    warmup: int = 1, threads: int = 1, device: str = "cpu", name: str | None = None,
+    clock: Callable[[], float] = time.perf_counter,
+) -> Latency:
+    """Median inference time per image of ``model`` on this machine.
+
+    The model is put in eval mode and run under ``torch.inference_mode`` (no autograd
+    bookkeeping) on a fixed random input; ``warmup`` untimed runs let the allocator and
+    kernels settle, then ``repeats`` runs are timed one by one and the median is kept (one
+    slow run, say another process taking the CPU, moves the median far less than the mean).
+    The intra-op thread count is set to ``threads`` for the measurement and restored after,
+    and so is the model's train/eval mode.
+
+    Args:
+        model: an ``nn.Module``, or a name ("resnet50") to build with default options.
+        input_size: an int (square) or (height, width).
+        batch: images per forward pass; times are divided by it.
+        repeats: timed runs (>= 1). warmup: untimed runs before them (>= 0).
+        threads: ``torch.set_num_threads`` value during the measurement.
+        device: where to run ("cpu" by default; "cuda" synchronises around each run).
+        name: label for the result (default: the model's name or class).
+        clock: a function returning seconds; ``time.perf_counter`` unless testing.
+    """
+    label, module = _model(model)
+    height, width = _checks.input_size(input_size)
+    _checks.positive_int("batch", batch)
+    _checks.positive_int("repeats", repeats)
+    _nonneg_int("warmup", warmup)
+    _checks.positive_int("threads", threads)
+    if not isinstance(device, str):
+        raise TypeError(f"device must be a string such as 'cpu' or 'cuda', got {device!r}")
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise ValueError(f"device {device!r} was asked for but torch sees no CUDA device")
+    if not callable(clock):
+        raise TypeError(f"clock must be callable (returning seconds), got {clock!r}")
+    in_channels = getattr(module, "in_channels", 3)
+    sync = torch.cuda.synchronize if device.startswith("cuda") else (lambda: None)
+
+    old_threads, was_training = torch.get_num_threads(), module.training
+    torch.set_num_threads(threads)
+    try:
+        module = module.to(device).eval()
+        generator = torch.Generator().manual_seed(0)
+        x = torch.randn(batch, in_channels, height, width, generator=generator).to(device)
+        runs = []
+        with torch.inference_mode():
+            for _ in range(warmup):
+                module(x)
+            sync()
+            for _ in range(repeats):
+                start = clock()
+                module(x)
+                sync()
+                runs.append((clock() - start) * 1000.0 / batch)
+    finally:
+        torch.set_num_threads(old_threads)
+        module.train(was_training)
+    for r in runs:
+        if not math.isfinite(r) or r <= 0:
+            raise RuntimeError(f"the clock gave a non-positive or non-finite time ({r} ms)")
+    return Latency(
+        name=name or label, median_ms=statistics.median(runs), runs_ms=tuple(runs),
+        batch=batch, input_size=(height, width), threads=threads, warmup=warmup,
+        device=device, torch_version=torch.__version__, machine=machine_name(),
+    )
+
+
+def measure_all(names: Iterable[str] = tuple(ARCHS), **kwargs: Any) -> list[Latency]:
+    """``measure_latency`` for several named models (each built fresh, default options)."""
+    names = _names(names)
+    return [measure_latency(build(n), name=n, **kwargs) for n in names]
+
+
+# --- counted costs ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActivationMemory:
+    """Feature maps of one forward pass, for ``batch`` images.
+
+    ``stage_outputs``: elements of the tensors the rows of ``stage_table`` hand on (conv1,
+    maxpool, layer1..4, avgpool, fc): the boundaries between stages.
+    ``conv_outputs``: elements written by every convolution (main path and projection
+    shortcuts) -- one tensor per conv, each of which its BN reads and a training step keeps
+    for the backward pass. BN and ReLU outputs come on top in a real training step, so this
+    is a floor for training and a measure of the memory traffic of inference.
+    """
+
+    name: str
+    batch: int
+    bytes_per_element: int
+    stage_outputs: int
+    conv_outputs: int
+    per_stage_conv_outputs: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def stage_bytes(self) -> int:
+        return self.stage_outputs * self.bytes_per_element
+
+    @property
+    def conv_bytes(self) -> int:
+        return self.conv_outputs * self.bytes_per_element
+
+    @property
+    def conv_mib(self) -> float:
+        return self.conv_bytes / 2**20
+
+
+def activation_memory(arch: Any, input_size: Any = 224, *, batch: int = 1,
+                      bytes_per_element: int = 4, **options: Any) -> ActivationMemory:
+    """Activation elements and bytes of a ResNet, from ``stage_table`` and the block rules.
+
+    Each stage row gives the stage's output shape and the previous row its input shape;
+    inside a stage every block writes one map per conv: a BasicBlock two of (planes, H, W),
+    a Bottleneck (planes, H', W'), (planes, H, W) and (4 planes, H, W), where H' is the
+    input size for the first conv of a strided block in torchvision's form (stride on the
+    3x3) and the output size in the paper's (stride on the 1x1). Projection shortcuts add
+    one map of the output's shape.
+
+    Args:
+        arch: a name or a (block, layers) pair, as for ``stage_table``.
+        input_size: an int or (height, width).
+        batch: images per pass (everything scales with it).
+        bytes_per_element: 4 for float32, 2 for bfloat16/float16.
+        **options: the options of ``ResNet`` (stride_in, shortcut, stem, plain, ...).
+    """
+    block, _ = resolve_arch(arch)
+    _checks.positive_int("batch", batch)
+    _checks.positive_int("bytes_per_element", bytes_per_element)
+    opts = check_options(**options)
+    rows = stage_table(arch, input_size, **options)
+    stage_outputs = sum(r.activations for r in rows)
+    per_stage = {"conv1": rows[0].activations}
+    for i in range(1, 5):
+        prev, row = rows[i], rows[i + 1]  # rows: conv1, maxpool, layer1, ..., layer4
+        planes = row.channels // block.expansion
+        hw, hw_in = row.height * row.width, prev.height * prev.width
+        total = 0
+        for b in range(row.blocks):
+            strided = b == 0 and i > 1
+            cin = prev.channels if b == 0 else row.channels
+            if block is Bottleneck:
+                first = hw_in if (strided and opts["stride_in"] == "3x3") else hw
+                total += planes * first + planes * hw + row.channels * hw
+            else:
+                total += 2 * planes * hw
+            changes_shape = strided or cin != row.channels
+            if not opts["plain"] and (opts["shortcut"] == "C"
+                                      or (opts["shortcut"] == "B" and changes_shape)):
+                total += row.channels * hw
+        per_stage[row.name] = total
+    name = arch if isinstance(arch, str) else f"{block.__name__} x {list(resolve_arch(arch)[1])}"
+    return ActivationMemory(
+        name=name, batch=batch, bytes_per_element=bytes_per_element,
+        stage_outputs=stage_outputs * batch, conv_outputs=sum(per_stage.values()) * batch,
+        per_stage_conv_outputs={k: v * batch for k, v in per_stage.items()},
+    )
+
+
+@dataclass(frozen=True)
+class ModelCost:
+    """The counted costs of one model at one input size (one image)."""
+
+    name: str
+    params: int
+    macs: int
+    activations: ActivationMemory
+
+    @property
+    def gmacs(self) -> float:
+        return self.macs / 1e9
+
+
+def _names(names: object) -> tuple[str, ...]:
+    if isinstance(names, str) or not isinstance(names, Iterable):
+        raise TypeError(f"names must be a list of model names such as ['resnet18'], "
+                        f"got {names!r}")
+    out = tuple(names)
+    if not out:
+        raise ValueError("names must contain at least one model name")
+    for n in out:
+        if not isinstance(n, str):
+            raise TypeError(f"names must be strings, got {n!r}")
+        if n not in ARCHS:
+            raise ValueError(f"unknown model {n!r}; choose from {', '.join(ARCHS)}")
+    return out
+
+
+def cost_table(names: Iterable[str] = tuple(ARCHS), input_size: Any = 224,
+               **options: Any) -> list[ModelCost]:
+    """Parameters, MACs and activation memory of each named model (from ``stage_table``)."""
+    out = []
+    for n in _names(names):
+        rows = stage_table(n, input_size, **options)
+        out.append(ModelCost(n, sum(r.params for r in rows), sum(r.macs for r in rows),
+                             activation_memory(n, input_size, **options)))
+    return out
+
+
+# --- GPU throughput: measured (benchmarks/gpu_throughput.py) or cited -------------------
+
+
+@dataclass(frozen=True)
+class Throughput:
+    """Images per second for inference and for a training step, per model, with provenance."""
+
+    provenance: dict[str, Any]
+    results: dict[str, dict[str, float]]
+    compiled: dict[str, dict[str, float]]
+    cited: bool
+
+    def images_per_s(self, name: str, mode: str = "inference") -> float:
+        _checks.choice("mode", mode, ("inference", "train"))
+        if name not in self.results:
+            raise ValueError(f"no throughput for {name!r}; have {', '.join(self.results)}")
+        return self.results[name][mode]
+
+    def slowdown(self, slow: str, fast: str, mode: str = "inference") -> float:
+        """How many times longer ``slow`` takes per image than ``fast`` (a ratio of rates)."""
+        return self.images_per_s(fast, mode) / self.images_per_s(slow, mode)
+
+
+def _validate_throughput(data: object, where: str) -> tuple[dict, dict, dict]:
+    if not isinstance(data, dict):
+        raise ValueError(f"{where}: expected a JSON object, got {type(data).__name__}")
+    for key in ("provenance", "results"):
+        if not isinstance(data.get(key), dict):
+            raise ValueError(f"{where}: missing or malformed {key!r} (an object)")
+    tables = {"results": data["results"], "compiled": data.get("compiled") or {}}
+    for table_name, table in tables.items():
+        if not isinstance(table, dict):
+            raise ValueError(f"{where}: {table_name!r} must be an object")
+        for model, modes in table.items():
+            if not isinstance(modes, dict):
+                raise ValueError(f"{where}: {table_name}[{model!r}] must be an object")
+            for mode in ("inference", "train"):
+                v = modes.get(mode)
+                if isinstance(v, bool) or not isinstance(v, (int, float)) or not (
+                        math.isfinite(v) and v > 0):
+                    raise ValueError(f"{where}: {table_name}[{model!r}][{mode!r}] must be a "
+                                     f"positive number of images/s, got {v!r}")
+    return data["provenance"], tables["results"], tables["compiled"]
+
+
+def load_throughput(path: str | Path = GPU_RESULTS) -> Throughput:
+    """Read the JSON that ``benchmarks/gpu_throughput.py`` writes (and check its shape)."""
+    if not isinstance(path, (str, Path)):
+        raise TypeError(f"path must be a str or Path, got {path!r}")
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no throughput JSON at {path}; run "
+                                f"benchmarks/gpu_throughput.py on a GPU machine to make one")
+    try:
+        data = json.loads(path.read_text())
+    except json.JSONDecodeError as err:
+        raise ValueError(f"{path}: not valid JSON ({err})") from err
+    prov, results, compiled = _validate_throughput(data, str(path))
+    return Throughput(dict(prov), {k: dict(v) for k, v in results.items()},
+                      {k: dict(v) for k, v in compiled.items()}, cited=False)
+
+
+def cited_throughput() -> Throughput:
+    """The H200 figures cited in ``paper.H200_THROUGHPUT`` (bf16, channels_last, batch 256)."""
+    prov, results, compiled = _validate_throughput(paper.H200_THROUGHPUT, "H200_THROUGHPUT")
+    return Throughput(dict(prov), {k: dict(v) for k, v in results.items()},
+                      {k: dict(v) for k, v in compiled.items()}, cited=True)
+
+
+def gpu_throughput(path: str | Path = GPU_RESULTS) -> Throughput:
+    """A measured JSON if one exists at ``path``, else the cited H200 figures."""
+    return load_throughput(path) if Path(path).is_file() else cited_throughput()
+
+
+__all__ = [
+    "ActivationMemory", "GPU_RESULTS", "Latency", "ModelCost", "Throughput",
+    "activation_memory", "cited_throughput", "cost_table", "gpu_throughput",
+    "load_throughput", "machine_name", "measure_all", "measure_latency",
+]

@@ -1,0 +1,415 @@
+"""Small CPU experiments that show why the shortcut works: gradient flow and training curves.
+
+References: He et al. 2015, "Deep Residual Learning for Image Recognition" (arXiv:1512.03385),
+Sec. 4.1 and Fig. 4 (plain-34 trains worse than plain-18; ResNet-34 better than ResNet-18);
+He et al. 2016, "Identity Mappings in Deep Residual Networks" (arXiv:1603.05027);
+Goyal et al. 2017 (arXiv:1706.02677) for ``zero_init_residual``.
+
+Why these are so small: the book executes every chapter when it is built, on an ordinary CPU,
+and a reader re-runs the cells on a laptop. The paper trained 600,000 SGD steps on 1.28 million
+224x224 images; here the *same architectures* (BasicBlock stages, BN, the same options) are
+made narrow (``width=8`` instead of 64) and trained for a few hundred steps on scikit-learn's
+bundled 8x8 digits, which ship inside the package (no download). The effect the paper is about
+-- a deeper plain network trains *worse*, a deeper residual one does not -- survives that
+scaling down, and the tests assert it on exactly the run the chapter shows.
+
+Determinism: every function that draws random numbers takes a ``seed``, draws from its own
+``torch.Generator`` (or a forked global RNG, restored afterwards), runs on one CPU thread with
+``torch.use_deterministic_algorithms(True)``, and restores those settings when it returns.
+One thread matters: a parallel reduction may add the same numbers in another order, and float
+addition is not associative, so the last bits of a loss could depend on the machine's cores.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from . import _checks
+from .blocks import BasicBlock
+from .model import ResNet
+
+# Weighted layers (the paper's count: convs + fc) -> BasicBlocks per stage. 10 is the smallest
+# four-stage ResNet (one block per stage); 18 and 34 are the paper's two BasicBlock depths.
+SMALL_DEPTHS: dict[int, tuple[int, int, int, int]] = {
+    10: (1, 1, 1, 1),
+    18: (2, 2, 2, 2),
+    34: (3, 4, 6, 3),
+}
+
+# The plain-vs-residual run that chapter 5 shows and tests/test_experiments.py asserts.
+# Each default is the smallest setting at which the paper's effect is clear (measured over
+# seeds 0-4 while writing the chapter), not a tuned optimum.
+TRAIN_DEFAULTS: dict[str, Any] = dict(
+    depths=(10, 34),  # ~8 and ~32 weighted layers: the shallowest four-stage net and ResNet-34
+    width=8,  # 8/16/32/64 channels per stage: 1/8 of the paper's 64/128/256/512
+    steps=200,  # SGD steps: enough for the shallow nets to reach ~0.01 training loss
+    batch_size=128,  # images per step, drawn without replacement within a step
+    lr=0.05,  # plain SGD + momentum 0.9, as in the paper (which used 0.1 at batch 256)
+    seed=0,
+)
+
+
+@contextmanager
+def deterministic(seed: int) -> Iterator[None]:
+    """Seed torch, force deterministic kernels on one thread; restore everything on exit.
+
+    The global RNG is forked (``torch.random.fork_rng``), so a caller's random stream is the
+    same after the block as before it: running an experiment does not change what the next
+    ``torch.randn`` in a notebook returns.
+    """
+    seed = _seed(seed)
+    was_deterministic = torch.are_deterministic_algorithms_enabled()
+    warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
+    threads = torch.get_num_threads()
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        torch.use_deterministic_algorithms(True)
+        torch.set_num_threads(1)
+        try:
+            yield
+        finally:
+            torch.use_deterministic_algorithms(was_deterministic, warn_only=warn_only)
+            torch.set_num_threads(threads)
+
+
+def digits(size: int = 8) -> tuple[Tensor, Tensor]:
+    """scikit-learn's handwritten digits as ``(images, labels)``: 1,797 images, 10 classes.
+
+    Why this data set: it is bundled inside scikit-learn (``load_digits`` reads a file in the
+    installed package; nothing is downloaded), it is real images rather than noise, and 8x8
+    pixels make a 34-layer net cheap enough to train in seconds on a CPU.
+
+    Args:
+        size: side of the returned images; 8 is the original, larger sizes are bilinear
+            upsamplings (a 32x32 version is CIFAR-sized, at 16x the cost per step).
+
+    Returns:
+        images ``(1797, 1, size, size)`` float32, standardised to mean 0 and std 1 over the
+        whole set; labels ``(1797,)`` int64 in 0..9.
+    """
+    _checks.positive_int("size", size)
+    if size < 8:
+        raise ValueError(f"size must be at least 8 (the digits are 8x8 pixels), got {size}")
+    from sklearn.datasets import load_digits  # imported here: only this function needs it
+
+    bunch = load_digits()
+    x = torch.tensor(bunch.images, dtype=torch.float32).unsqueeze(1)  # (1797, 1, 8, 8), 0..16
+    x = (x - x.mean()) / x.std()
+    if size != 8:
+        x = F.interpolate(x, size=(size, size), mode="bilinear", align_corners=False)
+    y = torch.tensor(bunch.target, dtype=torch.int64)  # (1797,)
+    return x, y
+
+
+def small_resnet(
+    depth: int, *, plain: bool = False, preact: bool = False, zero_init_residual: bool = False,
+    width: int = 8, in_channels: int = 1, num_classes: int = 10, seed: int = 0,
+) -> ResNet:
+    """A narrow CIFAR-style ResNet (3x3 stem, no max pool) of ``depth`` weighted layers.
+
+    The same ``ResNet`` class as the ImageNet models, only thinner and with the small-image
+    stem, so that what it shows about shortcuts carries over. ``plain=True`` is the same
+    network with every shortcut removed. The weights are drawn under ``seed``, so a plain and a
+    residual net built with the same seed start from comparable draws.
+
+    Args:
+        depth: 10, 18 or 34 weighted layers (``1 + 2 x blocks + 1``, see ``SMALL_DEPTHS``).
+        plain, preact, zero_init_residual, width, in_channels, num_classes: as for ``ResNet``.
+        seed: seed of the weight initialisation.
+    """
+    if isinstance(depth, bool) or not isinstance(depth, int):
+        raise TypeError(f"depth must be an int, one of {sorted(SMALL_DEPTHS)}; got {depth!r}")
+    if depth not in SMALL_DEPTHS:
+        raise ValueError(f"depth must be one of {sorted(SMALL_DEPTHS)} (weighted layers), "
+                         f"got {depth}")
+    with deterministic(seed):
+        return ResNet(
+            BasicBlock, SMALL_DEPTHS[depth], num_classes=num_classes, in_channels=in_channels,
+            width=width, stem="cifar", plain=plain, preact=preact,
+            zero_init_residual=zero_init_residual,
+        )
+
+
+def weighted_modules(model: nn.Module) -> list[tuple[str, nn.Module]]:
+    """The weighted layers on the main path, in depth order: convs and fc, no shortcuts.
+
+    That is the paper's way of counting depth (34 for ResNet-34): projection shortcuts
+    (``downsample``) sit beside the path, not on it, so they are left out. Registration order
+    is depth order for ``ResNet`` (stem, layer1..layer4, fc).
+    """
+    _check_model(model)
+    return [
+        (name, m) for name, m in model.named_modules()
+        if isinstance(m, (nn.Conv2d, nn.Linear)) and "downsample" not in name.split(".")
+    ]
+
+
+def gradient_norms(
+    model: nn.Module, *, input_size: Any = 224, batch: int = 8, seed: int = 0,
+) -> dict[str, float]:
+    """Norm of dLoss/dWeight for each weighted layer at initialisation, in depth order.
+
+    Why: if the backward pass shrank (vanishing) or grew (exploding) the gradient layer by
+    layer, the norms would fall or rise geometrically with distance from the loss. One
+    seeded batch of Gaussian images with random labels is enough to see it: nothing has been
+    learned yet, so the shape of the curve is the network's, not the data's.
+
+    The model runs in training mode (BN uses the batch's statistics, as it does in the first
+    SGD step); its ``.grad`` fields and its train/eval mode are left as they were, but BN's
+    running statistics are updated once by the forward pass, as in a real first step.
+
+    Args:
+        model: a classifier with one ``nn.Linear`` at the end (e.g. any ``ResNet``).
+        input_size: an int or ``(height, width)``; 224 is the paper's ImageNet size.
+        batch: images in the batch (at least 2: BN in training mode needs two values).
+        seed: seed of the images and labels.
+
+    Returns:
+        ``{layer name: Frobenius norm of its weight gradient}``, e.g. ``conv1``,
+        ``layer1.0.conv1``, ..., ``fc``, ordered from the input to the output.
+    """
+    layers = weighted_modules(model)
+    if not layers:
+        raise ValueError("model has no Conv2d or Linear layer to measure")
+    height, width = _checks.input_size(input_size)
+    _checks.positive_int("batch", batch)
+    if batch < 2:
+        raise ValueError(f"batch must be at least 2 (BatchNorm in training mode needs two "
+                         f"values per channel), got {batch}")
+    in_channels = getattr(model, "in_channels", None) or next(
+        m.in_channels for _, m in layers if isinstance(m, nn.Conv2d))
+    head = [m for _, m in layers if isinstance(m, nn.Linear)]
+    if not head:
+        raise ValueError("model has no nn.Linear classifier: cannot draw labels for a loss")
+    num_classes = head[-1].out_features
+    weights = [m.weight for _, m in layers]
+
+    was_training = model.training
+    with deterministic(seed):
+        gen = torch.Generator().manual_seed(_seed(seed))
+        x = torch.randn(batch, in_channels, height, width, generator=gen)  # (B, C, H, W)
+        y = torch.randint(0, num_classes, (batch,), generator=gen)  # (B,)
+        device = weights[0].device
+        model.train()
+        try:
+            loss = F.cross_entropy(model(x.to(device)), y.to(device))
+            # autograd.grad, not backward(): the model's own .grad fields stay untouched.
+            grads = torch.autograd.grad(loss, weights)
+        finally:
+            model.train(was_training)
+    return {name: g.norm().item() for (name, _), g in zip(layers, grads, strict=True)}
+
+
+# name -> options of ``build``: the three ResNet-34 variants chapter 5 compares.
+GRADIENT_VARIANTS: dict[str, dict[str, Any]] = {
+    "plain-34": dict(plain=True),  # the same network with every shortcut removed
+    "ResNet-34": {},  # the paper's ResNet-34 (option B, torchvision's)
+    "pre-act ResNet-34": dict(preact=True),  # BN -> ReLU -> conv blocks (He et al. 2016)
+}
+
+
+def gradient_flow(
+    arch: str = "resnet34", variants: dict[str, dict[str, Any]] | None = None, *,
+    input_size: Any = 224, batch: int = 8, seed: int = 0,
+) -> dict[str, dict[str, float]]:
+    """``gradient_norms`` for several variants of one architecture, each built under ``seed``.
+
+    Every variant is initialised from the same seed and measured on the same batch, so the
+    curves differ only because the networks do.
+
+    Returns:
+        ``{variant name: {layer name: gradient norm}}``, defaulting to ``GRADIENT_VARIANTS``.
+    """
+    from .model import build  # the named architectures; imported here to keep imports light
+
+    variants = GRADIENT_VARIANTS if variants is None else variants
+    if not isinstance(variants, dict) or not variants:
+        raise TypeError(f"variants must be a non-empty dict {{name: build options}}, "
+                        f"got {variants!r}")
+    out = {}
+    for name, options in variants.items():
+        with deterministic(seed):
+            model = build(arch, **options)
+        out[name] = gradient_norms(model, input_size=input_size, batch=batch, seed=seed)
+    return out
+
+
+def train_curve(
+    model: nn.Module, data: tuple[Tensor, Tensor], steps: int, seed: int, *,
+    lr: float = TRAIN_DEFAULTS["lr"], momentum: float = 0.9,
+    batch_size: int = TRAIN_DEFAULTS["batch_size"],
+) -> list[float]:
+    """Train ``model`` in place with SGD and return the training loss of every step.
+
+    Each step draws ``batch_size`` distinct examples (seeded), computes the cross-entropy
+    loss, records it, and takes one SGD step (momentum, no weight decay: we are measuring how
+    well a network can *fit* its training set, the paper's degradation question, so nothing
+    should pull it away from that). Same model weights + same seed = the same list, to the
+    last bit.
+
+    Args:
+        model: a classifier; it is modified (trained) and left in training mode.
+        data: ``(images, labels)``: images ``(N, C, H, W)`` float, labels ``(N,)`` int64.
+        steps: SGD steps to take (one loss per step).
+        seed: seed of the mini-batch order.
+        lr, momentum, batch_size: SGD settings; ``batch_size`` at most N.
+
+    Returns:
+        ``steps`` floats: the mini-batch loss *before* each update (the first is the loss of
+        the untrained model).
+    """
+    _check_model(model)
+    x, y = _check_data(data)
+    _checks.positive_int("steps", steps)
+    seed = _seed(seed)
+    lr = _positive_float("lr", lr)
+    if isinstance(momentum, bool) or not isinstance(momentum, numbers.Real) or not (
+            0 <= momentum < 1):
+        raise ValueError(f"momentum must be a number in [0, 1), got {momentum!r}")
+    _checks.positive_int("batch_size", batch_size)
+    if batch_size > len(x):
+        raise ValueError(f"batch_size must be at most the number of examples ({len(x)}), "
+                         f"got {batch_size}")
+    params = [p for p in model.parameters() if p.requires_grad]
+    if not params:
+        raise ValueError("model has no trainable parameters")
+
+    device = params[0].device
+    x, y = x.to(device), y.to(device)
+    losses: list[float] = []
+    with deterministic(seed):
+        gen = torch.Generator().manual_seed(seed)
+        opt = torch.optim.SGD(params, lr=lr, momentum=float(momentum))
+        model.train()
+        for _ in range(steps):
+            idx = torch.randperm(len(x), generator=gen)[:batch_size].to(device)  # (batch,)
+            loss = F.cross_entropy(model(x[idx]), y[idx])  # scalar, mean over the batch
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+    return losses
+
+
+def plain_vs_residual(
+    *, depths: Sequence[int] = TRAIN_DEFAULTS["depths"], width: int = TRAIN_DEFAULTS["width"],
+    steps: int = TRAIN_DEFAULTS["steps"], batch_size: int = TRAIN_DEFAULTS["batch_size"],
+    lr: float = TRAIN_DEFAULTS["lr"], seed: int = TRAIN_DEFAULTS["seed"],
+    zero_init_residual: bool = True, data: tuple[Tensor, Tensor] | None = None,
+) -> dict[str, list[float]]:
+    """Train plain and residual nets of each depth on the digits; return their loss curves.
+
+    Every net gets the same data, the same mini-batch order and the same optimiser; plain and
+    residual nets of one depth are built from the same seed. The residual nets start with
+    ``zero_init_residual=True`` by default (Goyal et al. 2017; torchvision offers the same
+    switch): each block then starts as the identity, so the deep net starts out behaving like
+    a shallow one. A plain net cannot do this -- zeroing the last BN of a plain block would
+    cut the signal -- so the plain nets use the standard initialisation.
+
+    Returns:
+        ``{"plain-10": [...], "ResNet-10": [...], "plain-34": [...], "ResNet-34": [...]}``,
+        each a list of ``steps`` losses; names use the paper's "plain-N" / "ResNet-N".
+    """
+    if isinstance(depths, (str, bytes)) or not isinstance(depths, Sequence) or not depths:
+        raise TypeError(f"depths must be a non-empty sequence of ints from "
+                        f"{sorted(SMALL_DEPTHS)}, got {depths!r}")
+    _checks.flag("zero_init_residual", zero_init_residual)
+    data = digits() if data is None else _check_data(data)
+    curves: dict[str, list[float]] = {}
+    for depth in depths:
+        for plain in (True, False):
+            model = small_resnet(depth, plain=plain, width=width, seed=seed,
+                                 zero_init_residual=zero_init_residual and not plain,
+                                 in_channels=data[0].shape[1],
+                                 num_classes=int(data[1].max()) + 1)
+            name = f"plain-{depth}" if plain else f"ResNet-{depth}"
+            curves[name] = train_curve(model, data, steps, seed, lr=lr, batch_size=batch_size)
+    return curves
+
+
+def tail_mean(losses: Sequence[float], fraction: float = 0.1) -> float:
+    """Mean of the last ``fraction`` of a loss curve: the final loss, less mini-batch noise.
+
+    A single step's loss depends on which examples happened to be drawn; averaging the last
+    10% of steps gives a number that ranks networks reliably.
+    """
+    if isinstance(losses, (str, bytes)) or not isinstance(losses, Sequence) or not losses:
+        raise TypeError(f"losses must be a non-empty sequence of numbers, got {losses!r}")
+    fraction = _positive_float("fraction", fraction)
+    if fraction > 1:
+        raise ValueError(f"fraction must be in (0, 1], got {fraction}")
+    n = max(1, round(len(losses) * fraction))
+    return float(sum(losses[-n:]) / n)
+
+
+def smooth(losses: Sequence[float], window: int = 10) -> list[float]:
+    """Trailing moving average (the first points average what exists so far), for plotting."""
+    if isinstance(losses, (str, bytes)) or not isinstance(losses, Sequence):
+        raise TypeError(f"losses must be a sequence of numbers, got {losses!r}")
+    _checks.positive_int("window", window)
+    out, total = [], 0.0
+    for i, v in enumerate(losses):
+        total += v
+        if i >= window:
+            total -= losses[i - window]
+        out.append(total / min(i + 1, window))
+    return out
+
+
+# --- argument checks ---------------------------------------------------------------------
+
+
+def _seed(seed: object) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"seed must be a non-negative int, got {seed!r} ({type(seed).__name__})")
+    if seed < 0:
+        raise ValueError(f"seed must be a non-negative int, got {seed}")
+    return seed
+
+
+def _positive_float(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a positive number, got {value!r} "
+                        f"({type(value).__name__})")
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be a positive finite number, got {value}")
+    return float(value)
+
+
+def _check_model(model: object) -> None:
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+
+
+def _check_data(data: object) -> tuple[Tensor, Tensor]:
+    """``(images, labels)`` with images (N, C, H, W) floating and labels (N,) integer."""
+    if not (isinstance(data, (tuple, list)) and len(data) == 2
+            and all(isinstance(t, Tensor) for t in data)):
+        raise TypeError("data must be a pair (images, labels) of tensors, e.g. digits(); "
+                        f"got {type(data).__name__}")
+    x, y = data
+    if x.dim() != 4 or not x.is_floating_point():
+        raise ValueError(f"data images must be a floating tensor (N, C, H, W), got shape "
+                         f"{tuple(x.shape)} dtype {x.dtype}")
+    if y.dim() != 1 or y.dtype != torch.int64 or len(y) != len(x):
+        raise ValueError(f"data labels must be an int64 tensor (N,) with N = {len(x)} images, "
+                         f"got shape {tuple(y.shape)} dtype {y.dtype}")
+    if len(x) == 0:
+        raise ValueError("data must contain at least one example")
+    return x, y
+
+
+__all__ = [
+    "GRADIENT_VARIANTS", "SMALL_DEPTHS", "TRAIN_DEFAULTS", "deterministic", "digits",
+    "gradient_flow", "gradient_norms",
+    "plain_vs_residual", "small_resnet", "smooth", "tail_mean", "train_curve",
+    "weighted_modules",
+]

@@ -1,0 +1,371 @@
+"""Published numbers about ResNet, as data with their sources, and Table 1 rebuilt from code.
+
+Why a module of typed numbers in a library that computes everything: the numbers here are
+*citations*, not results. The paper printed "3.8 x 10^9 FLOPs" for ResNet-50 and torchvision
+publishes 25,557,032 parameters; no computation of ours can produce what someone else
+printed, so these values are typed in once, here, each beside the source it was copied from,
+and nowhere else. Everything the book *computes* comes from ``analysis`` and ``model``; the
+functions at the bottom of this module put the two side by side (``table1_from_code``,
+``table1_cells``, ``torchvision_comparison``) so that a chapter prints both and a test checks
+every cell.
+
+Sources:
+    He, Zhang, Ren, Sun (2015), "Deep Residual Learning for Image Recognition",
+    arXiv:1512.03385 (CVPR 2016): Table 1 (architectures), Table 2 and Table 3 (ImageNet
+    validation error, 10-crop testing), Sec. 3.3 (FLOPs are multiply-adds).
+    torchvision 0.26-0.29, ``torchvision.models.ResNet{18,34,50,101,152}_Weights.IMAGENET1K_V1``
+    ``.meta`` (``num_params``, ``_ops`` = GFLOPS, ``_metrics``).
+    One measurement on an NVIDIA H200 (see ``H200_THROUGHPUT``), cited with its setup.
+
+Names: the paper calls the stages conv1, conv2_x .. conv5_x; torchvision (and ``model``)
+calls them conv1, layer1 .. layer4 (``maxpool`` opens conv2_x). ``TORCHVISION_STAGE`` maps one
+onto the other.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from torch import nn
+
+from . import _checks
+from .analysis import stage_table
+from .model import ARCHS, build
+
+PAPER = "He et al. 2015, arXiv:1512.03385"
+SOURCES = {
+    "table1": f"{PAPER}, Table 1 (ImageNet architectures, 224x224 input)",
+    "table2": f"{PAPER}, Table 2 (top-1 error %, 10-crop testing, ImageNet validation)",
+    "table3": f"{PAPER}, Table 3 (top-1/top-5 error %, 10-crop testing, ImageNet validation)",
+    "sec3.3": (f"{PAPER}, Sec. 3.3: \"Our 34-layer baseline has 3.6 billion FLOPs "
+               "(multiply-adds), which is only 18% of VGG-19 (19.6 billion FLOPs)\""),
+    "sec3.3-shortcuts": (f"{PAPER}, Sec. 3.3 and 4.1: shortcut options A (zero-padding), "
+                         "B (projection where dimensions change), C (all projections)"),
+    "torchvision": ("torchvision 0.26-0.29, ResNet*_Weights.IMAGENET1K_V1.meta "
+                    "(num_params, _ops = GFLOPS, _metrics ImageNet-1K acc@1/acc@5, 1-crop)"),
+    "h200": ("measured 2026-11-28 on one NVIDIA H200, torch 2.11, torchvision 0.26, "
+             "bf16 autocast, channels_last, batch 256, 224x224"),
+}
+
+DEPTHS = {"resnet18": 18, "resnet34": 34, "resnet50": 50, "resnet101": 101, "resnet152": 152}
+
+# --- Table 1 of the paper ------------------------------------------------------------------
+
+# The paper's row names, in order, and the torchvision module whose output each row describes.
+TABLE1_STAGES = ("conv1", "conv2_x", "conv3_x", "conv4_x", "conv5_x", "fc")
+TORCHVISION_STAGE = {
+    "conv1": "conv1", "conv2_x": "layer1", "conv3_x": "layer2", "conv4_x": "layer3",
+    "conv5_x": "layer4", "fc": "avgpool",
+}
+# "output size" column of Table 1 (the same for every depth).
+TABLE1_OUTPUT = {
+    "conv1": (112, 112), "conv2_x": (56, 56), "conv3_x": (28, 28), "conv4_x": (14, 14),
+    "conv5_x": (7, 7), "fc": (1, 1),
+}
+# The stem, shared by every depth: "7x7, 64, stride 2" then "3x3 max pool, stride 2".
+TABLE1_CONV1 = (7, 64, 2)  # (kernel, channels, stride)
+TABLE1_MAXPOOL = (3, 2)  # (kernel, stride)
+
+# One residual stage as the paper prints it: the convs of one block as (kernel, channels)
+# pairs, e.g. ((1, 64), (3, 64), (1, 256)) for "[1x1, 64; 3x3, 64; 1x1, 256]", and the
+# number of blocks ("x 3").
+Layout = tuple[tuple[tuple[int, int], ...], int]
+
+
+
+def _basic(c: int) -> tuple[tuple[int, int], ...]:
+    return (3, c), (3, c)  # "[3x3, c; 3x3, c]"
+
+
+def _bottleneck(c: int) -> tuple[tuple[int, int], ...]:
+    return (1, c), (3, c), (1, 4 * c)  # "[1x1, c; 3x3, c; 1x1, 4c]"
+
+
+@dataclass(frozen=True)
+class Table1Column:
+    """One column of Table 1 (one depth), as printed in the paper or as rebuilt from code.
+
+    ``stages`` holds conv2_x..conv5_x as ``Layout`` pairs; ``outputs`` maps each row of
+    ``TABLE1_STAGES`` to its (height, width); ``gflops`` is the "FLOPs" row in units of 10^9
+    multiply-adds (the paper's one-decimal figure, or the exact count from code).
+    """
+
+    name: str
+    depth: int
+    conv1: tuple[int, int, int]
+    maxpool: tuple[int, int]
+    stages: tuple[Layout, Layout, Layout, Layout]
+    outputs: dict[str, tuple[int, int]]
+    gflops: float
+    source: str
+
+
+def _paper_column(name: str, block: Any, repeats: tuple[int, int, int, int],
+                  gflops: float) -> Table1Column:
+    stages = tuple((block(c), n) for c, n in zip((64, 128, 256, 512), repeats, strict=True))
+    return Table1Column(name, DEPTHS[name], TABLE1_CONV1, TABLE1_MAXPOOL, stages,  # type: ignore[arg-type]
+                        dict(TABLE1_OUTPUT), gflops, SOURCES["table1"])
+
+
+# Table 1 as printed. The FLOPs row is "1.8, 3.6, 3.8, 7.6, 11.3 x 10^9".
+TABLE1: dict[str, Table1Column] = {
+    "resnet18": _paper_column("resnet18", _basic, (2, 2, 2, 2), 1.8),
+    "resnet34": _paper_column("resnet34", _basic, (3, 4, 6, 3), 3.6),
+    "resnet50": _paper_column("resnet50", _bottleneck, (3, 4, 6, 3), 3.8),
+    "resnet101": _paper_column("resnet101", _bottleneck, (3, 4, 23, 3), 7.6),
+    "resnet152": _paper_column("resnet152", _bottleneck, (3, 8, 36, 3), 11.3),
+}
+
+# Sec. 3.3: the plain 34-layer baseline and VGG-19, in 10^9 multiply-adds.
+PAPER_PLAIN34_GFLOPS = 3.6
+PAPER_VGG19_GFLOPS = 19.6
+
+# --- Tables 2 and 3: ImageNet validation error, 10-crop testing ---------------------------
+
+
+@dataclass(frozen=True)
+class PaperError:
+    """Top-1 (and, where printed, top-5) error in percent, with where it was printed."""
+
+    top1: float
+    top5: float | None
+    source: str
+
+
+TABLE2: dict[str, PaperError] = {
+    "plain18": PaperError(27.94, None, SOURCES["table2"]),
+    "resnet18": PaperError(27.88, None, SOURCES["table2"]),
+    "plain34": PaperError(28.54, None, SOURCES["table2"]),
+    "resnet34": PaperError(25.03, None, SOURCES["table2"]),  # option A (zero-padding)
+}
+TABLE3: dict[str, PaperError] = {
+    "plain34": PaperError(28.54, 10.02, SOURCES["table3"]),
+    "resnet34_A": PaperError(25.03, 7.76, SOURCES["table3"]),
+    "resnet34_B": PaperError(24.52, 7.46, SOURCES["table3"]),
+    "resnet34_C": PaperError(24.19, 7.40, SOURCES["table3"]),
+    "resnet50": PaperError(22.85, 6.71, SOURCES["table3"]),
+    "resnet101": PaperError(21.75, 6.05, SOURCES["table3"]),
+    "resnet152": PaperError(21.43, 5.71, SOURCES["table3"]),
+}
+
+# --- torchvision's published metadata (IMAGENET1K_V1 weights) -----------------------------
+
+
+@dataclass(frozen=True)
+class Published:
+    """torchvision's metadata for one model: parameters, GFLOPS (= G multiply-adds, of its
+    v1.5 model at 224x224) and ImageNet-1K validation accuracy in percent (single crop)."""
+
+    params: int
+    gflops: float
+    acc1: float
+    acc5: float
+    source: str
+
+
+TORCHVISION: dict[str, Published] = {
+    "resnet18": Published(11_689_512, 1.814, 69.758, 89.078, SOURCES["torchvision"]),
+    "resnet34": Published(21_797_672, 3.664, 73.314, 91.420, SOURCES["torchvision"]),
+    "resnet50": Published(25_557_032, 4.089, 76.130, 92.862, SOURCES["torchvision"]),
+    "resnet101": Published(44_549_160, 7.801, 77.374, 93.546, SOURCES["torchvision"]),
+    "resnet152": Published(60_192_808, 11.514, 78.312, 94.046, SOURCES["torchvision"]),
+}
+
+# --- Throughput measured elsewhere, cited with its setup ----------------------------------
+# The same schema as the JSON that benchmarks/gpu_throughput.py writes, so that
+# ``costs.load_throughput`` and ``costs.cited_throughput`` return the same thing.
+H200_THROUGHPUT: dict[str, Any] = {
+    "provenance": {
+        "source": SOURCES["h200"],
+        "gpu": "NVIDIA H200",
+        "torch": "2.11",
+        "torchvision": "0.26",
+        "date": "2026-11-28",
+        "settings": {"batch": 256, "input_size": 224, "autocast": "bfloat16",
+                     "channels_last": True, "compile": False},
+    },
+    "results": {  # images per second
+        "resnet18": {"inference": 39_293.0, "train": 13_230.0},
+        "resnet34": {"inference": 27_884.0, "train": 8_977.0},
+        "resnet50": {"inference": 15_483.0, "train": 4_717.0},
+        "resnet101": {"inference": 10_350.0, "train": 3_121.0},
+        "resnet152": {"inference": 7_498.0, "train": 2_243.0},
+    },
+    "compiled": {  # the same, with torch.compile
+        "resnet50": {"inference": 23_865.0, "train": 6_787.0},
+    },
+}
+
+# --- Table 1 rebuilt from code ------------------------------------------------------------
+
+
+def _name(name: object) -> str:
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string, one of {', '.join(ARCHS)}; got {name!r}")
+    if name not in TABLE1:
+        raise ValueError(f"no Table 1 column for {name!r}; choose one of {', '.join(TABLE1)}")
+    return name
+
+
+def _stage_layout(stage: nn.Sequential) -> Layout:
+    """(kernel, out channels) of each main-path conv of the stage's first block, and its length.
+
+    Read from the modules themselves, so that a wrong block would show here even if the
+    arithmetic in ``analysis`` agreed with it.
+    """
+    first = stage[0]
+    convs = [getattr(first, f"conv{i}") for i in (1, 2, 3) if hasattr(first, f"conv{i}")]
+    layout = tuple((c.kernel_size[0], c.out_channels) for c in convs)
+    for later in list(stage)[1:]:
+        same = tuple((getattr(later, f"conv{i}").kernel_size[0],
+                      getattr(later, f"conv{i}").out_channels) for i in range(1, len(convs) + 1))
+        if same != layout:  # Table 1 can only print a stage whose blocks are all alike
+            raise AssertionError(f"blocks of one stage differ: {layout} vs {same}")
+    return layout, len(stage)
+
+
+@functools.cache
+def _module_layouts(name: str, stride_in: str) -> tuple[Any, Any, Any]:
+    """Stem and stage layouts read from a model built on the ``meta`` device (cached)."""
+    with torch.device("meta"):
+        model = build(name, stride_in=stride_in)
+    conv1 = (model.conv1.kernel_size[0], model.conv1.out_channels, model.conv1.stride[0])
+    maxpool = (model.maxpool.kernel_size, model.maxpool.stride)
+    stages = tuple(_stage_layout(getattr(model, f"layer{i}")) for i in (1, 2, 3, 4))
+    return conv1, maxpool, stages
+
+
+def table1_from_code(name: str, stride_in: str = "1x1", input_size: Any = 224) -> Table1Column:
+    """One column of Table 1, rebuilt from ``resnet_lib``.
+
+    Layouts and the stem are read from the model's modules (built on the ``meta`` device:
+    shapes, no memory); output sizes and multiply-adds come from ``stage_table``.
+
+    Args:
+        name: "resnet18" .. "resnet152".
+        stride_in: "1x1" puts a Bottleneck's stride on its first 1x1 conv, as the paper does
+            (v1); "3x3" puts it on the 3x3 conv, as torchvision does (v1.5). BasicBlock nets
+            (18, 34) are the same either way.
+        input_size: image size; the paper's table is for 224.
+    """
+    name = _name(name)
+    _checks.choice("stride_in", stride_in, _checks.STRIDE_INS)
+    rows = {r.name: r for r in stage_table(name, input_size, stride_in=stride_in)}
+    conv1, maxpool, stages = _module_layouts(name, stride_in)
+    outputs = {s: (rows[TORCHVISION_STAGE[s]].height, rows[TORCHVISION_STAGE[s]].width)
+               for s in TABLE1_STAGES}
+    gflops = sum(r.macs for r in rows.values()) / 1e9
+    return Table1Column(name, DEPTHS[name], conv1, maxpool, stages, outputs,  # type: ignore[arg-type]
+                        gflops, f"resnet_lib, stride_in={stride_in!r}, input {input_size}")
+
+
+def one_decimal_consistent(count: float, printed: float) -> bool:
+    """Could a one-decimal figure ``printed`` have been made from the exact ``count``?
+
+    True if ``count`` rounds *or* truncates to ``printed``. The paper does not say which it
+    did, and its Table 1 needs both: 7.57 -> 7.6 is rounding, 3.66 -> 3.6 is truncation.
+    So the printed figure fits any count in ``[printed - 0.05, printed + 0.1)``.
+    """
+    for label, v in (("count", count), ("printed", printed)):
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise TypeError(f"{label} must be a finite number, got {v!r}")
+        if v < 0:
+            raise ValueError(f"{label} must be non-negative, got {v}")
+    eps = 1e-9
+    return printed - 0.05 - eps <= count < printed + 0.1 - eps
+
+
+def format_layout(layout: Layout) -> str:
+    """``(((3, 64), (3, 64)), 2)`` -> ``"[3x3, 64; 3x3, 64] x 2"``, the paper's notation."""
+    convs, repeats = layout
+    inner = "; ".join(f"{k}x{k}, {c}" for k, c in convs)
+    return f"[{inner}] x {repeats}"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of Table 1: the paper's text, the code's text, and whether they agree."""
+
+    row: str
+    name: str
+    paper: str
+    code: str
+    agree: bool
+
+
+def table1_cells(stride_in: str = "1x1") -> list[Cell]:
+    """Every cell of Table 1, paper beside code, for all five depths.
+
+    Rows: "conv1" (the 7x7 conv), "maxpool", conv2_x..conv5_x (block layouts), one
+    "output <stage>" row per stage, and "FLOPs". Layouts and sizes must match exactly; the
+    FLOPs row is checked with ``one_decimal_consistent`` (the paper printed one decimal).
+    """
+    _checks.choice("stride_in", stride_in, _checks.STRIDE_INS)
+    cells: list[Cell] = []
+    for name, paper in TABLE1.items():
+        cells += _column_cells(name, paper, table1_from_code(name, stride_in))
+    return cells
+
+
+def _column_cells(name: str, paper: Table1Column, code: Table1Column) -> list[Cell]:
+    cells: list[Cell] = []
+
+    def add(row: str, p: str, c: str, agree: bool | None = None) -> None:
+        cells.append(Cell(row, name, p, c, p == c if agree is None else agree))
+
+    (k, c, s), (kc, cc, sc) = paper.conv1, code.conv1
+    add("conv1", f"{k}x{k}, {c}, stride {s}", f"{kc}x{kc}, {cc}, stride {sc}")
+    (k, s), (kc, sc) = paper.maxpool, code.maxpool
+    add("maxpool", f"{k}x{k} max pool, stride {s}", f"{kc}x{kc} max pool, stride {sc}")
+    for stage, p_layout, c_layout in zip(TABLE1_STAGES[1:5], paper.stages, code.stages,
+                                         strict=True):
+        add(stage, format_layout(p_layout), format_layout(c_layout))
+    for stage in TABLE1_STAGES:
+        (ph, pw), (ch, cw) = paper.outputs[stage], code.outputs[stage]
+        add(f"output {stage}", f"{ph}x{pw}", f"{ch}x{cw}")
+    add("FLOPs", f"{paper.gflops:.1f}", f"{code.gflops:.3f}",
+        one_decimal_consistent(code.gflops, paper.gflops))
+    return cells
+
+
+@dataclass(frozen=True)
+class PublishedRow:
+    """Our count beside torchvision's published one, for one model."""
+
+    name: str
+    params: int
+    params_published: int
+    gmacs: float
+    gflops_published: float
+    gmacs_paper_form: float
+    gflops_paper: float
+
+
+def torchvision_comparison() -> list[PublishedRow]:
+    """Parameters and G multiply-adds from ``stage_table`` beside torchvision's metadata.
+
+    ``gmacs`` is our count for torchvision's form (v1.5, stride on the 3x3), the one its
+    GFLOPS describe; ``gmacs_paper_form`` is our count with the paper's stride placement.
+    """
+    out = []
+    for name, pub in TORCHVISION.items():
+        v15 = stage_table(name, stride_in="3x3")
+        v1 = stage_table(name, stride_in="1x1")
+        out.append(PublishedRow(
+            name, sum(r.params for r in v15), pub.params, sum(r.macs for r in v15) / 1e9,
+            pub.gflops, sum(r.macs for r in v1) / 1e9, TABLE1[name].gflops,
+        ))
+    return out
+
+
+__all__ = [
+    "Cell", "DEPTHS", "H200_THROUGHPUT", "PAPER_PLAIN34_GFLOPS", "PAPER_VGG19_GFLOPS",
+    "PaperError", "Published", "PublishedRow", "SOURCES", "TABLE1", "TABLE1_CONV1",
+    "TABLE1_MAXPOOL", "TABLE1_OUTPUT", "TABLE1_STAGES", "TABLE2", "TABLE3", "TORCHVISION",
+    "TORCHVISION_STAGE", "Table1Column", "format_layout", "one_decimal_consistent",
+    "table1_cells", "table1_from_code", "torchvision_comparison",
+]

@@ -1,0 +1,456 @@
+"""Chapter 5 ("Skip connections"): the experiments, their claims, and the blocks they rely on.
+
+The claims are asserted on exactly the runs the chapter shows (``plain_vs_residual()`` with
+its defaults, ``gradient_flow`` at 224x224), so a change that breaks the chapter's story
+fails here. Reference values come from the paper (He et al. 2015, Table 2), from torchvision's
+published parameter count (``shared/reference/FACTS.md``) or from arithmetic written out in
+this file; none is copied from the output of the code under test.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+import torch
+from torch import nn
+
+from resnet_lib import BasicBlock, Bottleneck, ResNet, build, count_params, weighted_layers
+from resnet_lib.blocks import conv1x1
+from resnet_lib.experiments import (
+    SMALL_DEPTHS,
+    TRAIN_DEFAULTS,
+    deterministic,
+    digits,
+    gradient_flow,
+    gradient_norms,
+    plain_vs_residual,
+    small_resnet,
+    smooth,
+    tail_mean,
+    train_curve,
+    weighted_modules,
+)
+from resnet_lib.plots import degradation_figure, gradient_flow_figure, training_curves_figure
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTER = ROOT / "chapters" / "05_skip_connections.ipynb"
+
+# torchvision resnet34 IMAGENET1K_V1 metadata (FACTS.md): option B, v1 blocks.
+TORCHVISION_RESNET34 = 21_797_672
+TORCHVISION_RESNET50 = 25_557_032
+# He et al. 2015, Table 2: ImageNet top-1 validation error (%), 10-crop.
+PAPER_TABLE2 = {"plain-18": 27.94, "ResNet-18": 27.88, "plain-34": 28.54, "ResNet-34": 25.03}
+
+
+def bn(c: int) -> int:
+    """Parameters of BatchNorm2d(c): a scale and a shift per channel."""
+    return 2 * c
+
+
+def projection(cin: int, cout: int, with_bn: bool = True) -> int:
+    """Parameters of a 1x1 projection shortcut (bias-free conv, optionally + BN)."""
+    return cin * cout + (bn(cout) if with_bn else 0)
+
+
+# --- the runs the chapter shows ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def curves() -> dict[str, list[float]]:
+    """The chapter's training run, with the chapter's defaults (about 10-20 s of CPU)."""
+    return plain_vs_residual()
+
+
+@pytest.fixture(scope="module")
+def flow() -> dict[str, dict[str, float]]:
+    """The chapter's gradient measurement: ResNet-34 variants at 224x224, batch 8, seed 0."""
+    return gradient_flow("resnet34", input_size=224, batch=8, seed=0)
+
+
+def test_chapter_run_is_the_documented_one():
+    # The chapter's text says "10 weighted layers ... and 34 (ResNet-34's [3, 4, 6, 3])".
+    assert TRAIN_DEFAULTS["depths"] == (10, 34)
+    assert SMALL_DEPTHS[34] == (3, 4, 6, 3)
+    assert weighted_layers(("basic", SMALL_DEPTHS[10])).weighted == 1 + 2 * 4 + 1
+    assert weighted_layers(("basic", SMALL_DEPTHS[34])).weighted == 1 + 2 * 16 + 1
+
+
+def test_curves_have_one_loss_per_step_and_start_untrained(curves):
+    assert list(curves) == ["plain-10", "ResNet-10", "plain-34", "ResNet-34"]
+    for name, losses in curves.items():
+        assert len(losses) == TRAIN_DEFAULTS["steps"], name
+        assert all(math.isfinite(v) and v >= 0 for v in losses), name
+        # An untrained 10-class classifier scores about ln 10 (a uniform guess).
+        assert abs(losses[0] - math.log(10)) < 0.7, (name, losses[0])
+
+
+def test_deep_plain_trains_worse_than_shallow_plain(curves):
+    # The degradation problem, on the training loss: measured 0.46 vs 0.003.
+    assert tail_mean(curves["plain-34"]) > 10 * tail_mean(curves["plain-10"])
+
+
+def test_deep_residual_trains_at_least_as_well_as_shallow_residual(curves):
+    # Measured 0.0019 vs 0.0038 (and the same ranking for seeds 1-4).
+    assert tail_mean(curves["ResNet-34"]) <= tail_mean(curves["ResNet-10"])
+
+
+def test_shortcuts_rescue_the_deep_net(curves):
+    assert tail_mean(curves["ResNet-34"]) < tail_mean(curves["plain-34"]) / 10
+    # Both shallow nets fit the digits.
+    assert max(tail_mean(curves["plain-10"]), tail_mean(curves["ResNet-10"])) < 0.05
+
+
+def test_gradient_flow_measures_the_34_weighted_layers_in_depth_order(flow):
+    assert list(flow) == ["plain-34", "ResNet-34", "pre-act ResNet-34"]
+    names = list(flow["ResNet-34"])
+    assert len(names) == 34  # the paper's depth: convs and fc on the main path
+    assert names[0] == "conv1" and names[-1] == "fc"
+    assert names[1:3] == ["layer1.0.conv1", "layer1.0.conv2"]
+    assert names[-2] == "layer4.2.conv2"
+    assert not any("downsample" in n for n in names)
+    for variant in flow.values():
+        assert list(variant) == names
+        assert all(v > 0 and math.isfinite(v) for v in variant.values())
+
+
+def test_plain34_gradients_do_not_vanish_they_grow_toward_the_input(flow):
+    g = list(flow["plain-34"].values())
+    assert g[0] > 10 * g[-1]
+    layer1 = [v for n, v in flow["plain-34"].items() if n.startswith("layer1.")]
+    layer4 = [v for n, v in flow["plain-34"].items() if n.startswith("layer4.")]
+    assert len(layer1) == 6 and len(layer4) == 6
+    assert min(layer1) > max(layer4)
+
+
+def test_plain34_spread_is_more_than_ten_times_resnet34s(flow):
+    # The chapter's sentence: "in plain-34 more than ten times the spread of ResNet-34".
+    def ratio(name: str) -> float:
+        g = list(flow[name].values())
+        return g[0] / g[-1]
+
+    assert ratio("plain-34") > 10 * ratio("ResNet-34")
+    # "its curve follows ResNet-34's, not plain-34's" (on a log scale).
+    log_pre = math.log(ratio("pre-act ResNet-34"))
+    assert abs(log_pre - math.log(ratio("ResNet-34"))) < abs(log_pre - math.log(ratio("plain-34")))
+
+
+# --- determinism -------------------------------------------------------------------------
+
+
+def _tiny_data() -> tuple[torch.Tensor, torch.Tensor]:
+    x, y = digits()
+    return x[:256], y[:256]
+
+
+def test_train_curve_same_seed_same_curve_to_the_last_bit():
+    data = _tiny_data()
+    a = train_curve(small_resnet(10, width=4, seed=3), data, 12, seed=7, batch_size=32)
+    b = train_curve(small_resnet(10, width=4, seed=3), data, 12, seed=7, batch_size=32)
+    assert a == b
+    assert len(a) == 12
+    # The seed matters: another batch order gives another curve; so do other weights.
+    c = train_curve(small_resnet(10, width=4, seed=3), data, 12, seed=8, batch_size=32)
+    d = train_curve(small_resnet(10, width=4, seed=4), data, 12, seed=7, batch_size=32)
+    assert a != c and a != d
+    # And training does something: the loss falls.
+    assert sum(a[-4:]) < sum(a[:4])
+
+
+def test_train_curve_does_not_depend_on_the_callers_thread_count():
+    data = _tiny_data()
+    threads = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        a = train_curve(small_resnet(10, width=4), data, 5, seed=0, batch_size=64)
+        torch.set_num_threads(1)
+        b = train_curve(small_resnet(10, width=4), data, 5, seed=0, batch_size=64)
+    finally:
+        torch.set_num_threads(threads)
+    assert a == b
+
+
+def test_deterministic_restores_rng_threads_and_flags():
+    threads = torch.get_num_threads()
+    flag = torch.are_deterministic_algorithms_enabled()
+    torch.manual_seed(123)
+    expected = torch.randn(3)
+    torch.manual_seed(123)
+    with deterministic(5):
+        assert torch.are_deterministic_algorithms_enabled()
+        assert torch.get_num_threads() == 1
+        torch.randn(100)  # consumes the (forked) global stream
+    assert torch.equal(torch.randn(3), expected)
+    assert torch.get_num_threads() == threads
+    assert torch.are_deterministic_algorithms_enabled() == flag
+
+
+def test_small_resnet_weights_depend_only_on_the_seed():
+    a, b = small_resnet(10, seed=1), small_resnet(10, seed=1)
+    c = small_resnet(10, seed=2)
+    assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters(), strict=True))
+    assert not torch.equal(a.conv1.weight, c.conv1.weight)
+    assert a.in_channels == 1 and a.fc.out_features == 10 and a.conv1.kernel_size == (3, 3)
+
+
+def test_gradient_norms_are_deterministic_and_leave_the_model_untouched():
+    model = small_resnet(18, plain=True)
+    model.eval()
+    a = gradient_norms(model, input_size=16, batch=4, seed=0)
+    b = gradient_norms(model, input_size=16, batch=4, seed=0)
+    c = gradient_norms(model, input_size=16, batch=4, seed=1)
+    assert a == b and a != c
+    assert len(a) == 18
+    assert not model.training  # mode restored
+    assert all(p.grad is None for p in model.parameters())  # .grad untouched
+
+
+def test_gradient_norms_match_a_hand_computed_gradient():
+    # One Linear layer on a flattened input: dL/dW of cross-entropy is (softmax - onehot) x^T.
+    model = nn.Sequential(nn.Conv2d(1, 2, 1, bias=False), nn.Flatten(), nn.Linear(8, 3))
+    norms = gradient_norms(model, input_size=2, batch=2, seed=0)
+    gen = torch.Generator().manual_seed(0)
+    x = torch.randn(2, 1, 2, 2, generator=gen)
+    y = torch.randint(0, 3, (2,), generator=gen)
+    h = model[1](model[0](x)).detach()  # (2, 8)
+    p = torch.softmax(model[2](h), dim=1).detach()  # (2, 3)
+    grad_fc = (p - nn.functional.one_hot(y, 3).float()).T @ h / 2  # mean over the batch
+    assert list(norms) == ["0", "2"]
+    assert norms["2"] == pytest.approx(grad_fc.norm().item(), rel=1e-5)
+
+
+def test_weighted_modules_skip_projection_shortcuts():
+    model = build("resnet34")
+    names = [n for n, _ in weighted_modules(model)]
+    assert len(names) == 34
+    convs = [m for m in model.modules() if isinstance(m, nn.Conv2d)]
+    assert len(convs) == 36  # FACTS.md: torchvision's resnet34 has 36 Conv2d modules
+
+
+# --- zero_init_residual and pre-activation -----------------------------------------------
+
+
+def test_zero_init_residual_basic_block_returns_its_input():
+    model = ResNet(BasicBlock, (2, 1, 1, 1), width=8, stem="cifar", zero_init_residual=True)
+    block = model.layer1[1]  # identity shortcut
+    x = torch.relu(torch.randn(3, 8, 6, 6))  # a block's input is a ReLU output
+    assert torch.equal(block(x), x)
+    block.eval()
+    assert torch.equal(block(x), x)
+    # Without zero-init the same block changes its input (so the test above can fail).
+    plain_init = ResNet(BasicBlock, (2, 1, 1, 1), width=8, stem="cifar").layer1[1]
+    assert not torch.allclose(plain_init(x), x)
+
+
+def test_zero_init_residual_bottleneck_returns_its_input():
+    model = ResNet(Bottleneck, (2, 1, 1, 1), width=4, stem="cifar", zero_init_residual=True)
+    block = model.layer1[1]  # 16 -> 4 -> 4 -> 16 channels, identity shortcut
+    x = torch.relu(torch.randn(2, 16, 5, 5))
+    assert torch.equal(block(x), x)
+
+
+def test_preact_basic_block_with_zero_last_conv_is_exactly_the_identity():
+    block = BasicBlock(8, 8, preact=True)
+    nn.init.zeros_(block.conv2.weight)
+    x = torch.randn(2, 8, 5, 5)  # negative values too: no ReLU after the addition
+    assert (x < 0).any()
+    assert torch.equal(block(x), x)
+    block.eval()
+    assert torch.equal(block(x), x)
+    # The v1 block with its last BN zeroed clips the negatives instead.
+    v1 = BasicBlock(8, 8)
+    nn.init.zeros_(v1.bn2.weight)
+    assert torch.equal(v1(x), torch.relu(x)) and not torch.equal(v1(x), x)
+
+
+def test_preact_bottleneck_with_zero_last_conv_is_exactly_the_identity():
+    block = Bottleneck(16, 4, preact=True)
+    nn.init.zeros_(block.conv3.weight)
+    x = torch.randn(2, 16, 5, 5)
+    assert torch.equal(block(x), x)
+
+
+def test_preact_zero_init_residual_blocks_start_as_the_identity():
+    model = ResNet(BasicBlock, (2, 1, 1, 1), width=8, stem="cifar", preact=True,
+                   zero_init_residual=True)
+    x = torch.randn(2, 8, 6, 6)
+    assert torch.equal(model.layer1[1](x), x)
+
+
+def test_preact_block_order_is_bn_relu_conv():
+    block = BasicBlock(8, 16, stride=2, preact=True, downsample=nn.Sequential(conv1x1(8, 16, 2)))
+    # The first BN normalises the block's *input* channels; the second, the inner ones.
+    assert block.bn1.num_features == 8 and block.bn2.num_features == 16
+    calls: list[str] = []
+    for name in ("bn1", "conv1", "bn2", "conv2"):
+        getattr(block, name).register_forward_hook(lambda m, i, o, n=name: calls.append(n))
+    block(torch.randn(2, 8, 6, 6))
+    assert calls == ["bn1", "conv1", "bn2", "conv2"]
+
+
+def test_preact_resnet34_parameter_count_by_arithmetic():
+    # From torchvision's v1 count: in the first block of layer2..4 the first BN now has
+    # inplanes = planes / 2 channels instead of planes (2 x planes/2 fewer parameters); the
+    # three projections lose their BN; a final BN(512) is added before the pool.
+    first_bn = -sum(bn(p) - bn(p // 2) for p in (128, 256, 512))
+    projection_bn = -sum(bn(c) for c in (128, 256, 512))
+    expected = TORCHVISION_RESNET34 + first_bn + projection_bn + bn(512)
+    assert expected == 21_796_008
+    assert count_params(build("resnet34", preact=True)) == expected
+
+
+def test_preact_resnet50_parameter_count_by_arithmetic():
+    # v1 Bottleneck BNs: planes + planes + 4 planes; pre-act: inplanes + planes + planes.
+    # They differ only in the first block of each stage (inplanes != 4 x planes).
+    first = [(64, 64), (256, 128), (512, 256), (1024, 512)]  # (inplanes, planes)
+    first_bn = sum(bn(i) + bn(p) + bn(p) - (bn(p) + bn(p) + bn(4 * p)) for i, p in first)
+    projection_bn = -sum(bn(4 * p) for _, p in first)
+    expected = TORCHVISION_RESNET50 + first_bn + projection_bn + bn(2048)
+    assert count_params(build("resnet50", preact=True)) == expected
+
+
+# --- the other numbers the chapter prints --------------------------------------------------
+
+
+def test_shortcut_option_parameter_counts_for_resnet34():
+    b_projections = projection(64, 128) + projection(128, 256) + projection(256, 512)
+    c_extra = (3 * projection(64, 64) + 3 * projection(128, 128) + 5 * projection(256, 256)
+               + 2 * projection(512, 512))
+    assert c_extra == 919_168  # the answer to the chapter's exercise 2
+    assert count_params(build("resnet34", shortcut="B")) == TORCHVISION_RESNET34
+    assert count_params(build("resnet34", shortcut="A")) == TORCHVISION_RESNET34 - b_projections
+    assert count_params(build("resnet34", shortcut="C")) == TORCHVISION_RESNET34 + c_extra
+
+
+def test_bottleneck_projection_nearly_doubles_the_block():
+    # "the time complexity and model size are doubled" (He et al. 2015, Sec. 3.3).
+    block = build("resnet50").layer1[1]
+    branch = sum(m.weight.numel() for m in block.modules() if isinstance(m, nn.Conv2d))
+    assert branch == 256 * 64 + 3 * 3 * 64 * 64 + 64 * 256
+    assert 1.9 < (branch + 256 * 256) / branch < 2.0
+
+
+def test_stride2_1x1_projection_reads_a_quarter_of_the_positions():
+    conv = conv1x1(4, 6, stride=2)
+    x = torch.randn(1, 4, 8, 8, requires_grad=True)
+    conv(x).sum().backward()
+    read = x.grad[0, 0] != 0
+    assert read.sum().item() == 4 * 4  # 16 of 64 positions: rows and columns 0, 2, 4, 6
+    assert read[::2, ::2].all() and not read[1::2].any() and not read[:, 1::2].any()
+
+
+def test_digits_data():
+    x, y = digits()
+    assert x.shape == (1797, 1, 8, 8) and x.dtype == torch.float32  # sklearn: 1797 samples
+    assert y.shape == (1797,) and y.dtype == torch.int64
+    assert sorted(y.unique().tolist()) == list(range(10))
+    assert abs(x.mean().item()) < 1e-4 and abs(x.std().item() - 1) < 1e-4
+    big, _ = digits(16)
+    assert big.shape == (1797, 1, 16, 16)
+
+
+def test_smooth_and_tail_mean_by_hand():
+    assert smooth([1.0, 2.0, 3.0, 4.0], 2) == [1.0, 1.5, 2.5, 3.5]
+    assert smooth([4.0, 2.0], 1) == [4.0, 2.0]
+    assert tail_mean([float(i) for i in range(1, 11)], 0.2) == 9.5
+    assert tail_mean([3.0], 0.1) == 3.0
+
+
+# --- figures -------------------------------------------------------------------------------
+
+
+def test_degradation_figure_shows_the_papers_table2():
+    fig = degradation_figure()
+    bars = {t.name: dict(zip(t.x, t.y, strict=True)) for t in fig.data}
+    for family in ("plain", "ResNet"):
+        for depth in (18, 34):
+            assert bars[family][f"{depth} layers"] == PAPER_TABLE2[f"{family}-{depth}"]
+
+
+def test_gradient_flow_figure_is_log_scale_with_every_layer(flow):
+    fig = gradient_flow_figure(flow)
+    assert [t.name for t in fig.data] == list(flow)
+    assert fig.layout.yaxis.type == "log"
+    for trace, norms in zip(fig.data, flow.values(), strict=True):
+        assert list(trace.x) == list(range(1, 35))
+        assert list(trace.y) == list(norms.values())
+
+
+def test_training_curves_figure_has_all_four_curves(curves):
+    fig = training_curves_figure(curves, window=1)
+    assert [t.name for t in fig.data] == list(curves)
+    assert fig.layout.yaxis.type == "log"
+    for trace, losses in zip(fig.data, curves.values(), strict=True):
+        assert list(trace.y) == losses  # window=1: the raw losses
+
+
+# --- bad input -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "call, error, words",
+    [
+        (lambda: train_curve("net", _tiny_data(), 3, 0), TypeError, "model"),
+        (lambda: train_curve(small_resnet(10), [1, 2], 3, 0), TypeError, "data"),
+        (lambda: train_curve(small_resnet(10), (torch.zeros(4, 8), torch.zeros(4).long()), 3,
+                             0), ValueError, "(N, C, H, W)"),
+        (lambda: train_curve(small_resnet(10), (torch.zeros(4, 1, 8, 8), torch.zeros(3).long()),
+                             3, 0), ValueError, "labels"),
+        (lambda: train_curve(small_resnet(10), _tiny_data(), 0, 0), ValueError, "steps"),
+        (lambda: train_curve(small_resnet(10), _tiny_data(), 2.5, 0), TypeError, "steps"),
+        (lambda: train_curve(small_resnet(10), _tiny_data(), 3, -1), ValueError, "seed"),
+        (lambda: train_curve(small_resnet(10), _tiny_data(), 3, 1.5), TypeError, "seed"),
+        (lambda: train_curve(small_resnet(10), _tiny_data(), 3, 0, lr=0), ValueError, "lr"),
+        (lambda: train_curve(small_resnet(10), _tiny_data(), 3, 0, lr="big"), TypeError, "lr"),
+        (lambda: train_curve(small_resnet(10), _tiny_data(), 3, 0, momentum=1.0), ValueError,
+         "momentum"),
+        (lambda: train_curve(small_resnet(10), _tiny_data(), 3, 0, batch_size=999), ValueError,
+         "batch_size"),
+        (lambda: small_resnet(12), ValueError, "depth"),
+        (lambda: small_resnet("34"), TypeError, "depth"),
+        (lambda: small_resnet(10, width=0), ValueError, "width"),
+        (lambda: gradient_norms(nn.ReLU()), ValueError, "Conv2d or Linear"),
+        (lambda: gradient_norms(small_resnet(10), batch=1), ValueError, "batch"),
+        (lambda: gradient_norms(small_resnet(10), input_size=0), ValueError, "input_size"),
+        (lambda: gradient_norms([1]), TypeError, "model"),
+        (lambda: gradient_flow(variants={}), TypeError, "variants"),
+        (lambda: gradient_flow("resnet35"), ValueError, "resnet35"),
+        (lambda: plain_vs_residual(depths=34), TypeError, "depths"),
+        (lambda: plain_vs_residual(zero_init_residual="yes"), TypeError, "zero_init_residual"),
+        (lambda: digits(4), ValueError, "size"),
+        (lambda: tail_mean([]), TypeError, "losses"),
+        (lambda: tail_mean([1.0], fraction=2), ValueError, "fraction"),
+        (lambda: smooth([1.0], window=0), ValueError, "window"),
+        (lambda: gradient_flow_figure([]), TypeError, "flow"),
+        (lambda: training_curves_figure({}), TypeError, "curves"),
+    ],
+)
+def test_bad_input_names_the_argument(call, error, words):
+    with pytest.raises(error, match=re.escape(words)):
+        call()
+
+
+# --- the chapter notebook ------------------------------------------------------------------
+
+
+def test_chapter_is_stored_clean_and_follows_the_template():
+    nb = nbformat.read(CHAPTER, as_version=4)
+    assert nb.metadata.kernelspec.name == "python3"
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code)
+    first = code[0]
+    assert first.metadata.get("tags") == ["remove-cell"]
+    assert "use_book_renderer()" in first.source
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    for cell in code[1:]:
+        lines = [ln for ln in cell.source.splitlines() if ln.strip()]
+        assert len(lines) <= 12, cell.source
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "## Check yourself" in text
+    assert text.count(":class: dropdown") >= 2
+    bib = (ROOT / "references.bib").read_text(encoding="utf8")
+    for key in set(re.findall(r"\{cite\}`([^`]+)`", text)):
+        assert f"{{{key}," in bib, key

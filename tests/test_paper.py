@@ -1,0 +1,289 @@
+"""Table 1 of the paper, cell by cell, against ``resnet_lib``; and the cited data themselves.
+
+Reference values are typed here from He et al. 2015 (arXiv:1512.03385: Table 1, Table 2,
+Table 3, Sec. 3.3) and torchvision's published metadata, or read from the fixtures written by
+real torchvision (``tests/fixtures/torchvision_models.json``), or worked out by arithmetic
+below. None is copied from the output of the code under test, so each test can fail.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from resnet_lib import paper, plots, stage_table
+
+FIXTURES = json.loads(
+    (Path(__file__).resolve().parent / "fixtures" / "torchvision_models.json").read_text()
+)["models"]
+NAMES = ("resnet18", "resnet34", "resnet50", "resnet101", "resnet152")
+BOTTLENECK = ("resnet50", "resnet101", "resnet152")
+
+# --- Table 1, typed from the paper -------------------------------------------------------
+OUTPUT = {"conv1": (112, 112), "conv2_x": (56, 56), "conv3_x": (28, 28), "conv4_x": (14, 14),
+          "conv5_x": (7, 7), "fc": (1, 1)}
+REPEATS = {"resnet18": (2, 2, 2, 2), "resnet34": (3, 4, 6, 3), "resnet50": (3, 4, 6, 3),
+           "resnet101": (3, 4, 23, 3), "resnet152": (3, 8, 36, 3)}
+PAPER_GFLOPS = {"resnet18": 1.8, "resnet34": 3.6, "resnet50": 3.8, "resnet101": 7.6,
+                "resnet152": 11.3}
+STAGES = ("conv2_x", "conv3_x", "conv4_x", "conv5_x")
+# Every block-layout cell of Table 1, as the paper prints it.
+LAYOUT_TEXT = {
+    "resnet18": ["[3x3, 64; 3x3, 64] x 2", "[3x3, 128; 3x3, 128] x 2",
+                 "[3x3, 256; 3x3, 256] x 2", "[3x3, 512; 3x3, 512] x 2"],
+    "resnet34": ["[3x3, 64; 3x3, 64] x 3", "[3x3, 128; 3x3, 128] x 4",
+                 "[3x3, 256; 3x3, 256] x 6", "[3x3, 512; 3x3, 512] x 3"],
+    "resnet50": ["[1x1, 64; 3x3, 64; 1x1, 256] x 3", "[1x1, 128; 3x3, 128; 1x1, 512] x 4",
+                 "[1x1, 256; 3x3, 256; 1x1, 1024] x 6", "[1x1, 512; 3x3, 512; 1x1, 2048] x 3"],
+    "resnet101": ["[1x1, 64; 3x3, 64; 1x1, 256] x 3", "[1x1, 128; 3x3, 128; 1x1, 512] x 4",
+                  "[1x1, 256; 3x3, 256; 1x1, 1024] x 23",
+                  "[1x1, 512; 3x3, 512; 1x1, 2048] x 3"],
+    "resnet152": ["[1x1, 64; 3x3, 64; 1x1, 256] x 3", "[1x1, 128; 3x3, 128; 1x1, 512] x 8",
+                  "[1x1, 256; 3x3, 256; 1x1, 1024] x 36",
+                  "[1x1, 512; 3x3, 512; 1x1, 2048] x 3"],
+}
+# torchvision IMAGENET1K_V1 metadata (params, GFLOPS, acc@1, acc@5).
+TORCHVISION = {
+    "resnet18": (11_689_512, 1.814, 69.758, 89.078),
+    "resnet34": (21_797_672, 3.664, 73.314, 91.420),
+    "resnet50": (25_557_032, 4.089, 76.130, 92.862),
+    "resnet101": (44_549_160, 7.801, 77.374, 93.546),
+    "resnet152": (60_192_808, 11.514, 78.312, 94.046),
+}
+
+
+def fixture_macs(name: str, stride_in: str) -> int:
+    """Multiply-adds counted by torch's FlopCounterMode on real torchvision (FLOPs / 2)."""
+    key = f"{name}_v1" if (stride_in == "1x1" and name in BOTTLENECK) else name
+    return FIXTURES[key]["macs_224"]
+
+
+def expected_layout(name: str, i: int) -> tuple:
+    width = (64, 128, 256, 512)[i]
+    convs = ((3, width), (3, width)) if name in ("resnet18", "resnet34") else (
+        (1, width), (3, width), (1, 4 * width))
+    return convs, REPEATS[name][i]
+
+
+# --- the typed data of paper.py ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_paper_table1_data_is_what_the_paper_prints(name):
+    col = paper.TABLE1[name]
+    assert col.depth == int(name.removeprefix("resnet"))
+    assert col.conv1 == (7, 64, 2) and col.maxpool == (3, 2)
+    assert col.outputs == OUTPUT
+    assert [paper.format_layout(s) for s in col.stages] == LAYOUT_TEXT[name]
+    assert col.gflops == PAPER_GFLOPS[name]
+    assert "Table 1" in col.source and "1512.03385" in col.source
+
+
+def test_paper_error_tables_are_what_the_paper_prints():
+    table2 = {"plain18": 27.94, "resnet18": 27.88, "plain34": 28.54, "resnet34": 25.03}
+    assert {k: v.top1 for k, v in paper.TABLE2.items()} == table2
+    table3 = {"resnet34_B": (24.52, 7.46), "resnet34_C": (24.19, 7.40),
+              "resnet50": (22.85, 6.71), "resnet101": (21.75, 6.05), "resnet152": (21.43, 5.71)}
+    for key, (top1, top5) in table3.items():
+        assert (paper.TABLE3[key].top1, paper.TABLE3[key].top5) == (top1, top5)
+    assert paper.TABLE3["resnet34_A"].top1 == 25.03 == paper.TABLE2["resnet34"].top1
+    assert paper.TABLE3["plain34"].top1 == paper.TABLE2["plain34"].top1
+    assert all("Table 2" in e.source for e in paper.TABLE2.values())
+    assert all("Table 3" in e.source for e in paper.TABLE3.values())
+    assert paper.PAPER_PLAIN34_GFLOPS == 3.6 and paper.PAPER_VGG19_GFLOPS == 19.6
+    # "only 18% of VGG-19"
+    assert round(100 * paper.PAPER_PLAIN34_GFLOPS / paper.PAPER_VGG19_GFLOPS) == 18
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_torchvision_published_data(name):
+    pub = paper.TORCHVISION[name]
+    assert (pub.params, pub.gflops, pub.acc1, pub.acc5) == TORCHVISION[name]
+    assert "torchvision" in pub.source
+    # ... and agrees with the real torchvision model the fixtures were made from.
+    assert pub.params == FIXTURES[name]["params"]
+    assert pub.gflops == round(FIXTURES[name]["macs_224"] / 1e9, 3)
+
+
+def test_h200_figures_are_the_cited_ones():
+    h200 = paper.H200_THROUGHPUT
+    expected = {"resnet18": (39_293, 13_230), "resnet34": (27_884, 8_977),
+                "resnet50": (15_483, 4_717), "resnet101": (10_350, 3_121),
+                "resnet152": (7_498, 2_243)}
+    assert {k: (v["inference"], v["train"]) for k, v in h200["results"].items()} == expected
+    assert h200["compiled"] == {"resnet50": {"inference": 23_865, "train": 6_787}}
+    source = h200["provenance"]["source"]
+    for piece in ("2026-11-28", "H200", "torch 2.11", "torchvision 0.26", "bf16 autocast",
+                  "channels_last", "batch 256", "224x224"):
+        assert piece in source
+    # The headline: 12% more MACs, about 1.8x slower.
+    mac_ratio = FIXTURES["resnet50"]["macs_224"] / FIXTURES["resnet34"]["macs_224"]
+    assert round(100 * (mac_ratio - 1)) == 12
+    assert round(expected["resnet34"][0] / expected["resnet50"][0], 1) == 1.8
+
+
+# --- Table 1 rebuilt from code, cell by cell ---------------------------------------------
+
+
+@pytest.mark.parametrize("stride_in", ["1x1", "3x3"])
+@pytest.mark.parametrize("name", NAMES)
+def test_table1_from_code_shapes(name, stride_in):
+    col = paper.table1_from_code(name, stride_in)
+    assert col.conv1 == (7, 64, 2)
+    assert col.maxpool == (3, 2)
+    for i, stage in enumerate(STAGES):
+        assert col.stages[i] == expected_layout(name, i), stage
+        assert paper.format_layout(col.stages[i]) == LAYOUT_TEXT[name][i]
+    assert col.outputs == OUTPUT
+    assert col.depth == int(name.removeprefix("resnet"))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_table1_flops_row(name):
+    v1 = paper.table1_from_code(name, "1x1").gflops
+    v15 = paper.table1_from_code(name, "3x3").gflops
+    assert round(v1 * 1e9) == fixture_macs(name, "1x1")
+    assert round(v15 * 1e9) == fixture_macs(name, "3x3")
+    # The paper's form fits the paper's one-decimal figure; torchvision's fits torchvision's.
+    assert paper.one_decimal_consistent(v1, PAPER_GFLOPS[name])
+    assert round(v15, 3) == TORCHVISION[name][1]
+    if name in BOTTLENECK:
+        assert not paper.one_decimal_consistent(v15, PAPER_GFLOPS[name])
+        # The stride move costs 3/4 of the first 1x1 conv of layer2..4 at full resolution:
+        # cin * planes * (side^2 - (side/2)^2) with (cin, planes, side) as below.
+        extra = sum(c * p * (s * s - (s // 2) ** 2)
+                    for c, p, s in ((256, 128, 56), (512, 256, 28), (1024, 512, 14)))
+        assert round((v15 - v1) * 1e9) == extra == 231_211_008
+    else:
+        assert v1 == v15
+
+
+def test_table1_other_input_size():
+    col = paper.table1_from_code("resnet50", "3x3", input_size=448)
+    assert col.outputs["conv4_x"] == (28, 28) and col.outputs["conv1"] == (224, 224)
+
+
+def test_table1_cells_paper_form_all_agree():
+    cells = paper.table1_cells("1x1")
+    # 5 depths x (conv1, maxpool, 4 layouts, 6 output sizes, FLOPs) = 65 cells.
+    assert len(cells) == 5 * 13
+    assert all(c.agree for c in cells)
+    by = {(c.row, c.name): c for c in cells}
+    assert by["conv1", "resnet18"].paper == by["conv1", "resnet18"].code == "7x7, 64, stride 2"
+    assert by["maxpool", "resnet152"].code == "3x3 max pool, stride 2"
+    assert by["output conv5_x", "resnet101"].code == "7x7"
+    assert by["conv4_x", "resnet152"].code == "[1x1, 256; 3x3, 256; 1x1, 1024] x 36"
+    assert (by["FLOPs", "resnet50"].paper, by["FLOPs", "resnet50"].code) == ("3.8", "3.858")
+
+
+def test_table1_cells_torchvision_form_differs_only_in_bottleneck_flops():
+    cells = paper.table1_cells("3x3")
+    assert len(cells) == 65
+    differ = {(c.row, c.name) for c in cells if not c.agree}
+    assert differ == {("FLOPs", n) for n in BOTTLENECK}
+    by = {(c.row, c.name): c for c in cells}
+    assert (by["FLOPs", "resnet50"].paper, by["FLOPs", "resnet50"].code) == ("3.8", "4.089")
+    assert by["FLOPs", "resnet152"].code == "11.514"
+
+
+def test_one_decimal_consistent():
+    # Rounding and truncation are both accepted; the chapter's examples:
+    assert paper.one_decimal_consistent(7.570194432, 7.6)  # rounds (truncation gives 7.5)
+    assert math.floor(7.570194432 * 10) / 10 == 7.5
+    assert paper.one_decimal_consistent(3.663761408, 3.6)  # truncates (rounding gives 3.7)
+    assert round(3.663761408, 1) == 3.7
+    assert paper.one_decimal_consistent(3.663761408, 3.7)
+    assert paper.one_decimal_consistent(3.857973248, 3.8)
+    assert paper.one_decimal_consistent(3.75, 3.8)  # lower edge (rounds up)
+    assert not paper.one_decimal_consistent(3.74, 3.8)
+    assert not paper.one_decimal_consistent(3.9, 3.8)  # upper edge is open
+    assert not paper.one_decimal_consistent(4.089184256, 3.8)
+    assert not paper.one_decimal_consistent(11.513626624, 11.3)
+    assert paper.one_decimal_consistent(11, 11.0)
+
+
+@pytest.mark.parametrize("count, printed, error", [
+    ("3.6", 3.6, TypeError), (3.6, None, TypeError), (True, 1.0, TypeError),
+    (float("nan"), 3.6, TypeError), (3.6, float("inf"), TypeError), (-1.0, 3.6, ValueError),
+])
+def test_one_decimal_consistent_rejects_bad_input(count, printed, error):
+    with pytest.raises(error):
+        paper.one_decimal_consistent(count, printed)
+
+
+def test_format_layout():
+    assert paper.format_layout((((3, 64), (3, 64)), 2)) == "[3x3, 64; 3x3, 64] x 2"
+    assert paper.format_layout((((1, 8),), 1)) == "[1x1, 8] x 1"
+
+
+@pytest.mark.parametrize("call, error", [
+    (lambda: paper.table1_from_code("resnet51"), ValueError),
+    (lambda: paper.table1_from_code(50), TypeError),
+    (lambda: paper.table1_from_code("resnet50", "2x2"), ValueError),
+    (lambda: paper.table1_from_code("resnet50", input_size=0), ValueError),
+    (lambda: paper.table1_cells("v1"), ValueError),
+])
+def test_bad_arguments_are_rejected_clearly(call, error):
+    with pytest.raises(error):
+        call()
+
+
+def test_torchvision_comparison():
+    rows = {r.name: r for r in paper.torchvision_comparison()}
+    assert list(rows) == list(NAMES)
+    for name, r in rows.items():
+        assert r.params == r.params_published == FIXTURES[name]["params"]
+        assert round(r.gmacs * 1e9) == fixture_macs(name, "3x3")
+        assert round(r.gmacs_paper_form * 1e9) == fixture_macs(name, "1x1")
+        assert r.gflops_published == TORCHVISION[name][1]
+        assert r.gflops_paper == PAPER_GFLOPS[name]
+
+
+def test_plain34_is_the_papers_36_billion():
+    """Sec. 3.3's "34-layer baseline" is the plain net: no projection convolutions."""
+    plain = sum(r.macs for r in stage_table("resnet34", plain=True))
+    option_b = FIXTURES["resnet34"]["macs_224"]
+    projections = 64 * 128 * 28 * 28 + 128 * 256 * 14 * 14 + 256 * 512 * 7 * 7
+    assert plain == option_b - projections
+    assert round(plain / 1e9, 1) == 3.6
+
+
+# --- figures -------------------------------------------------------------------------------
+
+
+def test_table1_figure():
+    fig = plots.table1_figure()
+    heat = fig.data[0]
+    assert heat.type == "heatmap"  # the site's plotly.js bundle has no "table" trace
+    assert list(heat.x) == ["ResNet-18", "ResNet-34", "ResNet-50", "ResNet-101", "ResNet-152"]
+    rows = list(heat.y)
+    assert rows[:2] == ["conv1", "maxpool"] and rows[-1] == "FLOPs" and len(rows) == 13
+    flops = dict(zip(NAMES, heat.text[-1], strict=True))
+    assert flops == {"resnet18": "1.814", "resnet34": "3.664", "resnet50": "3.858",
+                     "resnet101": "7.570", "resnet152": "11.282"}
+    assert all(v == 1 for line in heat.z for v in line)  # the paper's form: all agree
+    layout_row = list(heat.text[rows.index("conv4_x")])
+    assert layout_row[0] == "[3x3, 256;<br>3x3, 256] x 2"
+    assert layout_row[4] == "[1x1, 256;<br>3x3, 256;<br>1x1, 1024] x 36"
+    assert heat.text[0][0] == "7x7, 64,<br>stride 2"
+    buttons = fig.layout.updatemenus[0].buttons
+    assert len(buttons) == 2
+    v15 = buttons[1].args[0]
+    assert v15["text"][0][-1][2] == "4.089<br>(paper 3.8)"
+    zeros = {(r, c) for r, line in enumerate(v15["z"][0]) for c, v in enumerate(line) if v == 0}
+    assert zeros == {(12, 2), (12, 3), (12, 4)}  # the FLOPs of ResNet-50/101/152 only
+
+
+def test_macs_paper_vs_code_figure():
+    fig = plots.macs_paper_vs_code_figure()
+    by = {t.name: list(t.y) for t in fig.data}
+    assert by["paper, Table 1 (printed, 1 decimal)"] == [PAPER_GFLOPS[n] for n in NAMES]
+    assert [round(v * 1e9) for v in by["ours, stride on the 1x1 (paper's form)"]] == [
+        fixture_macs(n, "1x1") for n in NAMES]
+    assert [round(v * 1e9) for v in by["ours, stride on the 3x3 (torchvision's form)"]] == [
+        fixture_macs(n, "3x3") for n in NAMES]
+    assert by["torchvision's published GFLOPS"] == [TORCHVISION[n][1] for n in NAMES]
+    assert "multiply-adds" in fig.layout.yaxis.title.text
