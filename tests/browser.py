@@ -108,3 +108,52 @@ def chromium(executable: str | None = None) -> Iterator[object]:
             yield context
         finally:
             context.close()
+
+
+def first_visit(context: object, url: str, width: int = 1280, height: int = 900) -> dict:
+    """Load ``url`` in a fresh tab as a first-time reader; return what it fetched.
+
+    ``{"local": [urls on 127.0.0.1], "foreign": [other urls, aborted], "console": [...],
+    "pageerrors": [...], "page": the open page}``. Foreign requests are recorded and aborted,
+    so a test can both see them and stay offline. Waits for every plotly figure to draw.
+    """
+    from urllib.parse import urlsplit
+
+    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": height})
+    page.set_default_timeout(60_000)  # a loaded 2-core CI machine is slow, not broken
+    seen: dict = {"console": [], "pageerrors": [], "foreign": [], "local": []}
+    page.on("console", lambda m: seen["console"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: seen["pageerrors"].append(str(e)))
+
+    def route(r: object) -> None:
+        request_url = r.request.url
+        if request_url.startswith(("data:", "blob:")) or urlsplit(request_url).hostname == \
+                "127.0.0.1":
+            seen["local"].append(request_url)
+            r.continue_()
+        else:
+            seen["foreign"].append(request_url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.goto(url, wait_until="load")
+    page.wait_for_function(
+        "Array.from(document.querySelectorAll('.plotly-graph-div'))"
+        ".every(d => d.querySelector('svg.main-svg'))")
+    page.wait_for_timeout(300)  # late requests (web fonts) start after layout
+    seen["page"] = page
+    return seen
+
+
+def transfer_sizes(html_root: Path, urls: list[str]) -> tuple[int, int, list[Path]]:
+    """(raw bytes, gzipped bytes, files) of the local files behind ``urls``, each once."""
+    import gzip
+    from urllib.parse import unquote, urlsplit
+
+    files = sorted({html_root / unquote(urlsplit(u).path).lstrip("/") for u in urls
+                    if u.startswith("http")})
+    files = [f for f in files if f.is_file()]
+    raw = sum(f.stat().st_size for f in files)
+    zipped = sum(len(gzip.compress(f.read_bytes(), 6)) for f in files)
+    return raw, zipped, files

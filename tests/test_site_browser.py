@@ -16,15 +16,13 @@ Without Chromium these tests skip with the install command (and fail when CI is 
 
 from __future__ import annotations
 
-import gzip
 import json
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from browser import chromium, require_chromium, serve
+from browser import chromium, first_visit, require_chromium, serve, transfer_sizes
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "_build" / "screenshots"
@@ -66,31 +64,7 @@ def site(built_book):
 
 
 def visit(context, url: str, width: int, height: int) -> dict:
-    """Open ``url`` in a fresh tab; return what the reader's browser did and saw."""
-    page = context.new_page()
-    page.set_viewport_size({"width": width, "height": height})
-    seen = {"console": [], "pageerrors": [], "foreign": [], "local": []}
-    page.on("console", lambda m: seen["console"].append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: seen["pageerrors"].append(str(e)))
-
-    def route(r):
-        host = urlsplit(r.request.url).hostname
-        if r.request.url.startswith(("data:", "blob:")) or host == "127.0.0.1":
-            seen["local"].append(r.request.url)
-            r.continue_()
-        else:
-            seen["foreign"].append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.goto(url, wait_until="load")
-    page.wait_for_load_state("networkidle")
-    # Figures draw from inline scripts; give them a moment, then require every one.
-    page.wait_for_function(
-        "Array.from(document.querySelectorAll('.plotly-graph-div'))"
-        ".every(d => d.querySelector('svg.main-svg'))", timeout=20_000)
-    seen["page"] = page
-    return seen
+    return first_visit(context, url, width, height)
 
 
 def page_facts(page) -> dict:
@@ -182,11 +156,8 @@ def test_page_weight_first_visit(site, name):
     base, context, axe, html = site
     seen = visit(context, f"{base}/{name}.html", *VIEWPORTS["desktop"])
     seen["page"].close()
-    files = {html / urlsplit(u).path.lstrip("/") for u in seen["local"] if u.startswith("http")}
-    files = {f for f in files if f.is_file()}
+    raw, zipped, files = transfer_sizes(html, seen["local"])
     page_html = html / f"{name}.html"
-    raw = sum(f.stat().st_size for f in files)
-    zipped = sum(len(gzip.compress(f.read_bytes(), 6)) for f in files)
     assert page_html.stat().st_size <= HTML_BUDGET, (name, page_html.stat().st_size)
     assert zipped <= FIRST_VISIT_GZIP_BUDGET, (name, f"{raw} B raw, {zipped} B gzipped")
 
