@@ -270,7 +270,7 @@ def test_notebook_follows_the_chapter_template(name):
     assert len(re.findall(r"^# ", outside_fences, flags=re.M)) == 1  # one h1
     assert "## Check yourself" in markdown
     answers = markdown.count(":class: dropdown")
-    checks = sum("hide-input" in c["metadata"].get("tags", []) for c in code)
+    checks = sum("hide-cell" in c["metadata"].get("tags", []) for c in code)
     assert 2 <= answers <= 4 and checks == answers
     assert all(len("".join(c["source"]).splitlines()) <= 12 for c in code)
 
