@@ -3,8 +3,8 @@
 Style rules every figure follows (set once in ``style``):
 - the Okabe-Ito palette (``PALETTE``), which stays distinguishable for the common forms of
   colour blindness;
-- transparent backgrounds and mid-grey grid lines, so a figure reads on the theme's light
-  and dark modes alike (the book's CSS recolours the text in dark mode);
+- transparent backgrounds, dark text and mid-grey grid lines; in the theme's dark mode,
+  figure outputs sit on the theme's light output panel, so the same colours stay readable;
 - axis titles with units; a title that says what the figure shows.
 Figures take numbers from ``analysis`` and ``model``; nothing here is typed by hand.
 """

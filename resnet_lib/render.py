@@ -22,8 +22,9 @@ The ``"resnet_book"`` renderer emits, for each figure, only the ``<div>`` and th
 ``Plotly.newPlot(...)`` script (no plotly.js, no MathJax) as ``text/html``, plus a short
 ``text/plain`` description as a fallback for any front end that shows no HTML. The site then
 loads ONE local copy of plotly.js, and only on pages that contain a figure: the book's
-Sphinx extension (``book_ext``) copies ``plotly.min.js`` from the installed plotly package
-into ``_static/`` and adds its ``<script>`` to exactly those pages.
+Sphinx extension (``book_ext``) puts plotly.js's official cartesian partial bundle (the same
+plotly.js version as the installed Python package's) into ``_static/`` and adds its
+``<script>`` to exactly those pages.
 
 The choice for a live kernel (Binder, Colab, local Jupyter)
 -----------------------------------------------------------

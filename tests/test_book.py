@@ -337,3 +337,16 @@ def test_wide_outputs_scroll_in_their_own_box(built_book):
             continue  # the redirect to the root page
         links = [link["href"] for link in soup(page).find_all("link", href=True)]
         assert any("resnet-book.css" in href for href in links), f"{page} lacks resnet-book.css"
+
+
+def test_chapters_install_resnet_lib_from_the_configured_repository_when_missing():
+    """Colab opens a chapter alone: its hidden setup cell installs resnet_lib from the
+    repository that _config.yml names (the launch buttons' repository), nowhere else."""
+    url = book_config()["repository"]["url"]
+    for docname in toc_chapters():
+        if not docname.startswith("chapters/"):
+            continue
+        setup = code_cells(read_notebook(docname))[0].source
+        installs = re.findall(r"git\+(https://\S+?)[\"'\s]", setup)
+        assert installs == [url], (docname, installs)
+        assert "except ModuleNotFoundError" in setup, docname
