@@ -34,11 +34,11 @@ book: $(STAMP)
 # The whole test suite: unit tests, every chapter executed once (inside the strict build
 # that the book tests run), lint.
 test: $(STAMP)
-	$(BIN)/ruff check resnet_lib tests benchmarks
+	$(BIN)/ruff check resnet_lib tests benchmarks book_ext
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check resnet_lib tests benchmarks
+	$(BIN)/ruff check resnet_lib tests benchmarks book_ext
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/stage_table_speed.py
