@@ -49,6 +49,8 @@ exactly what the book will contain).
 from __future__ import annotations
 
 import os
+import re
+from html import escape
 
 import plotly.io as pio
 from plotly.io.base_renderers import MimetypeRenderer
@@ -81,7 +83,23 @@ class BookRenderer(MimetypeRenderer):
             config=PLOTLY_CONFIG,
             validate=False,  # plotly validated fig_dict before handing it to a renderer
         )
+        # Name the figure for screen readers: role="figure" (its controls stay reachable,
+        # unlike role="img") labelled with the figure's title.
+        label = figure_title(fig_dict) or describe(fig_dict)
+        html = html.replace(
+            'class="plotly-graph-div"',
+            f'class="plotly-graph-div" role="figure" aria-label="{escape(label, quote=True)}"', 1,
+        )
         return {"text/html": html, "text/plain": describe(fig_dict)}
+
+
+def figure_title(fig_dict: dict) -> str:
+    """The figure's title as plain text ('' if it has none); plotly allows <br>, <b>, ..."""
+    title = (fig_dict.get("layout", {}) or {}).get("title", {}) or {}
+    text = title.get("text") if isinstance(title, dict) else title
+    if not text:
+        return ""
+    return " ".join(re.sub(r"<[^>]+>", " ", str(text)).split())
 
 
 def describe(fig_dict: dict) -> str:
@@ -92,8 +110,7 @@ def describe(fig_dict: dict) -> str:
         kind = trace.get("type", "scatter")
         kinds[kind] = kinds.get(kind, 0) + 1
     what = ", ".join(f"{n} {kind} trace{'s' if n > 1 else ''}" for kind, n in kinds.items())
-    title = (fig_dict.get("layout", {}) or {}).get("title", {}) or {}
-    text = title.get("text") if isinstance(title, dict) else title
+    text = figure_title(fig_dict)
     name = f" {text!r}" if text else ""
     return f"<plotly Figure{name} ({what or 'no traces'})>"
 

@@ -137,6 +137,13 @@ def test_book_renderer_emits_the_figure_without_plotly_js_or_mathjax():
     assert len(html) < 50_000  # plotly.js itself is ~4.8 MB
     assert '"responsive": true' in html and '"displaylogo": false' in html
     assert bundle["text/plain"] == "<plotly Figure 'Two bars' (1 bar trace)>"
+    assert 'role="figure" aria-label="Two bars"' in html  # named for screen readers
+
+
+def test_figure_label_is_plain_text_and_escaped():
+    fig = go.Figure(go.Bar(x=[1], y=[1]), layout_title_text='A <b>"bold"</b><br>title & more')
+    html = render.BookRenderer().to_mimebundle(fig.to_dict())["text/html"]
+    assert 'aria-label="A &quot;bold&quot; title &amp; more"' in html
 
 
 def test_use_book_renderer_picks_the_book_renderer_only_in_the_book_build(

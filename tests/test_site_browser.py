@@ -96,11 +96,10 @@ def page_facts(page) -> dict:
                                           || getComputedStyle(i).webkitMaskImage;
                                 return !m || m === 'none';
                              }).map(i => i.className),
-          unlabelledFigures: figs.filter(d => {
-              const box = d.closest('.cell') || d.parentElement;
-              return !(d.getAttribute('aria-label') || (box && box.querySelector('figcaption'))
-                       || (d.layout && d.layout.title && d.layout.title.text));
-          }).length,
+          // screen readers get the figure's name; sighted readers see its title
+          unlabelledFigures: figs.filter(d => !(d.getAttribute('role') === 'figure'
+              && (d.getAttribute('aria-label') || '').length > 10
+              && d.layout && d.layout.title && d.layout.title.text)).length,
         };
     }"""
     )
