@@ -796,7 +796,7 @@ def block_diagram_figure(
     # sideways in its own output box (resnet-book.css) instead of overlapping its labels.
     fig.update_layout(title_font_size=14, margin=dict(l=10, r=10, t=60, b=10),
                       width=330 * n, autosize=False)
-    right = (n - 1) * col_w + box_w / 2 + proj_w + 0.3
+    right = (n - 1) * col_w + box_w / 2 + proj_w + 0.55
     fig.update_xaxes(visible=False, range=[-box_w / 2 - 0.8, right], fixedrange=True)
     fig.update_yaxes(visible=False, range=[-(depth + 1) * step - 0.6, 1.15], fixedrange=True)
     return fig
