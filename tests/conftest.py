@@ -75,6 +75,8 @@ def built_book() -> BuiltBook:
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         pytest.fail(build_failure_message(done.returncode, done.stdout), pytrace=False)
+    # Tell `make book` this build is current for resnet_lib (no needless re-execution after).
+    (BUILD_DIR / ".resnet_lib-built").touch()
     return BuiltBook(html=HTML_DIR, log=done.stdout, seconds=seconds)
 
 
