@@ -14,10 +14,15 @@ bundled 8x8 digits, which ship inside the package (no download). The effect the 
 scaling down, and the tests assert it on exactly the run the chapter shows.
 
 Determinism: every function that draws random numbers takes a ``seed``, draws from its own
-``torch.Generator`` (or a forked global RNG, restored afterwards), runs on one CPU thread with
-``torch.use_deterministic_algorithms(True)``, and restores those settings when it returns.
+``torch.Generator`` (or a forked global CPU RNG, restored afterwards), runs on one CPU thread
+with ``torch.use_deterministic_algorithms(True)``, and restores those settings when it returns.
 One thread matters: a parallel reduction may add the same numbers in another order, and float
 addition is not associative, so the last bits of a loss could depend on the machine's cores.
+
+CPU only: ``gradient_norms`` and ``train_curve`` refuse a model whose parameters or buffers
+are on another device. Under ``use_deterministic_algorithms(True)`` CUDA has no deterministic
+kernel for some of what they run (for example the backward pass of ``AdaptiveAvgPool2d``), so
+a GPU run would stop with a RuntimeError inside torch; the chapter's runs are on the CPU.
 """
 
 from __future__ import annotations
@@ -48,7 +53,7 @@ SMALL_DEPTHS: dict[int, tuple[int, int, int, int]] = {
 # Each default is the smallest setting at which the paper's effect is clear (measured over
 # seeds 0-4 while writing the chapter), not a tuned optimum.
 TRAIN_DEFAULTS: dict[str, Any] = dict(
-    depths=(10, 34),  # ~8 and ~32 weighted layers: the shallowest four-stage net and ResNet-34
+    depths=(10, 34),  # weighted layers: one block per stage, and ResNet-34's [3, 4, 6, 3]
     width=8,  # 8/16/32/64 channels per stage: 1/8 of the paper's 64/128/256/512
     steps=200,  # SGD steps: enough for the shallow nets to reach ~0.01 training loss
     batch_size=128,  # images per step, drawn without replacement within a step
@@ -59,18 +64,21 @@ TRAIN_DEFAULTS: dict[str, Any] = dict(
 
 @contextmanager
 def deterministic(seed: int) -> Iterator[None]:
-    """Seed torch, force deterministic kernels on one thread; restore everything on exit.
+    """Seed torch's global CPU generator, force deterministic kernels on one thread; restore
+    everything on exit.
 
-    The global RNG is forked (``torch.random.fork_rng``), so a caller's random stream is the
-    same after the block as before it: running an experiment does not change what the next
-    ``torch.randn`` in a notebook returns.
+    The global CPU RNG is forked (``torch.random.fork_rng``), so a caller's random stream is
+    the same after the block as before it: running an experiment does not change what the next
+    ``torch.randn`` in a notebook returns. Only the CPU generator is seeded (not
+    ``torch.manual_seed``, which would also reseed every CUDA device): the experiments run on
+    the CPU, and a caller's GPU random stream is left exactly as it was.
     """
     seed = _seed(seed)
     was_deterministic = torch.are_deterministic_algorithms_enabled()
     warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
     threads = torch.get_num_threads()
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+        torch.default_generator.manual_seed(seed)  # CPU only; see the docstring
         torch.use_deterministic_algorithms(True)
         torch.set_num_threads(1)
         try:
@@ -167,7 +175,8 @@ def gradient_norms(
     running statistics are updated once by the forward pass, as in a real first step.
 
     Args:
-        model: a classifier with one ``nn.Linear`` at the end (e.g. any ``ResNet``).
+        model: a classifier with one ``nn.Linear`` at the end (e.g. any ``ResNet``), on the
+            CPU (see "CPU only" in the module docstring).
         input_size: an int or ``(height, width)``; 224 is the paper's ImageNet size.
         batch: images in the batch (at least 2: BN in training mode needs two values).
         seed: seed of the images and labels.
@@ -179,6 +188,7 @@ def gradient_norms(
     layers = weighted_modules(model)
     if not layers:
         raise ValueError("model has no Conv2d or Linear layer to measure")
+    _check_on_cpu(model)
     height, width = _checks.input_size(input_size)
     _checks.positive_int("batch", batch)
     if batch < 2:
@@ -197,10 +207,9 @@ def gradient_norms(
         gen = torch.Generator().manual_seed(_seed(seed))
         x = torch.randn(batch, in_channels, height, width, generator=gen)  # (B, C, H, W)
         y = torch.randint(0, num_classes, (batch,), generator=gen)  # (B,)
-        device = weights[0].device
         model.train()
         try:
-            loss = F.cross_entropy(model(x.to(device)), y.to(device))
+            loss = F.cross_entropy(model(x), y)
             # autograd.grad, not backward(): the model's own .grad fields stay untouched.
             grads = torch.autograd.grad(loss, weights)
         finally:
@@ -234,6 +243,11 @@ def gradient_flow(
     if not isinstance(variants, dict) or not variants:
         raise TypeError(f"variants must be a non-empty dict {{name: build options}}, "
                         f"got {variants!r}")
+    for name, options in variants.items():
+        if not isinstance(options, dict):
+            raise TypeError(f"variants: each value must be a dict of ResNet options (keyword "
+                            f"arguments of build, e.g. {{'plain': True}}); got {options!r} "
+                            f"for {name!r}")
     out = {}
     for name, options in variants.items():
         with deterministic(seed):
@@ -256,8 +270,10 @@ def train_curve(
     last bit.
 
     Args:
-        model: a classifier; it is modified (trained) and left in training mode.
-        data: ``(images, labels)``: images ``(N, C, H, W)`` float, labels ``(N,)`` int64.
+        model: a classifier returning ``(N, classes)`` logits, on the CPU (see "CPU only" in
+            the module docstring); it is modified (trained) and left in training mode.
+        data: ``(images, labels)`` on the CPU: images ``(N, C, H, W)`` float, labels ``(N,)``
+            int64 in ``0 .. classes - 1``.
         steps: SGD steps to take (one loss per step).
         seed: seed of the mini-batch order.
         lr, momentum, batch_size: SGD settings; ``batch_size`` at most N.
@@ -281,16 +297,19 @@ def train_curve(
     params = [p for p in model.parameters() if p.requires_grad]
     if not params:
         raise ValueError("model has no trainable parameters")
+    _check_on_cpu(model)
+    if x.device.type != "cpu" or y.device.type != "cpu":
+        raise ValueError(f"data must be on the CPU (train_curve runs on the CPU only), got "
+                         f"images on {x.device} and labels on {y.device}")
 
-    device = params[0].device
-    x, y = x.to(device), y.to(device)
     losses: list[float] = []
     with deterministic(seed):
+        _check_labels(y, _num_outputs(model, x))
         gen = torch.Generator().manual_seed(seed)
         opt = torch.optim.SGD(params, lr=lr, momentum=float(momentum))
         model.train()
         for _ in range(steps):
-            idx = torch.randperm(len(x), generator=gen)[:batch_size].to(device)  # (batch,)
+            idx = torch.randperm(len(x), generator=gen)[:batch_size]  # (batch,)
             loss = F.cross_entropy(model(x[idx]), y[idx])  # scalar, mean over the batch
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -387,6 +406,44 @@ def _positive_float(name: str, value: object) -> float:
 def _check_model(model: object) -> None:
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+
+
+def _check_on_cpu(model: nn.Module) -> None:
+    """CPU only (see the module docstring): every parameter and buffer on the CPU."""
+    devices = {t.device for t in (*model.parameters(), *model.buffers())}
+    other = sorted(str(d) for d in devices if d.type != "cpu")
+    if other:
+        raise ValueError(f"model must be on the CPU: these experiments run on the CPU only "
+                         f"(deterministic kernels, one thread), got tensors on "
+                         f"{', '.join(other)}; call model.cpu() first")
+
+
+def _num_outputs(model: nn.Module, x: Tensor) -> int:
+    """The number of classes ``model`` scores: the width of its output for one image.
+
+    Measured in eval mode without autograd, so nothing is learned and BN's running statistics
+    are left alone; the model's train/eval mode is restored.
+    """
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            out = model(x[:1])  # (1, classes)
+    finally:
+        model.train(was_training)
+    if not isinstance(out, Tensor) or out.dim() != 2 or out.shape[0] != 1:
+        shape = tuple(out.shape) if isinstance(out, Tensor) else type(out).__name__
+        raise ValueError(f"model must return logits of shape (N, classes), got {shape} for "
+                         f"one image")
+    return out.shape[1]
+
+
+def _check_labels(y: Tensor, classes: int) -> None:
+    """Labels must index the model's outputs: ``0 <= label < classes``."""
+    lo, hi = int(y.min()), int(y.max())
+    if lo < 0 or hi >= classes:
+        raise ValueError(f"data labels must be in 0..{classes - 1} (the model has {classes} "
+                         f"outputs), got labels from {lo} to {hi}")
 
 
 def _check_data(data: object) -> tuple[Tensor, Tensor]:

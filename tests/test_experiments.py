@@ -188,6 +188,46 @@ def test_deterministic_restores_rng_threads_and_flags():
     assert torch.are_deterministic_algorithms_enabled() == flag
 
 
+def test_deterministic_seeds_only_the_cpu_generator(monkeypatch):
+    # torch.manual_seed would also reseed every CUDA device (lazily, even without a GPU),
+    # changing a caller's GPU random stream that fork_rng(devices=[]) does not restore.
+    calls: list[str] = []
+    for module, name in [(torch.cuda, "manual_seed"), (torch.cuda, "manual_seed_all")]:
+        monkeypatch.setattr(module, name, lambda *a, n=name, **k: calls.append(n))
+    with deterministic(5):
+        inside = torch.randn(3)
+    assert calls == []
+    # The CPU generator is seeded with the seed, as before.
+    assert torch.equal(inside, torch.randn(3, generator=torch.Generator().manual_seed(5)))
+
+
+def test_experiments_refuse_a_model_that_is_not_on_the_cpu():
+    model = small_resnet(10, width=4).to("meta")  # stands in for a GPU on a CPU-only machine
+    with pytest.raises(ValueError, match=r"model must be on the CPU.*CPU only"):
+        gradient_norms(model, input_size=8, batch=2)
+    with pytest.raises(ValueError, match=r"model must be on the CPU.*CPU only"):
+        train_curve(model, _tiny_data(), 2, seed=0, batch_size=4)
+    x, y = _tiny_data()
+    with pytest.raises(ValueError, match=r"data must be on the CPU"):
+        train_curve(small_resnet(10, width=4), (x.to("meta"), y), 2, seed=0, batch_size=4)
+
+
+def test_train_curve_checks_labels_against_the_models_outputs():
+    x, y = _tiny_data()
+    model = small_resnet(10, width=4, num_classes=5)  # the digits have labels 0..9
+    with pytest.raises(ValueError, match=re.escape("labels must be in 0..4")):
+        train_curve(model, (x, y), 2, seed=0, batch_size=4)
+    with pytest.raises(ValueError, match=re.escape("labels must be in 0..9")):
+        train_curve(small_resnet(10, width=4), (x, y - 1), 2, seed=0, batch_size=4)
+    # The check ran before any training step: the model is unchanged.
+    fresh = small_resnet(10, width=4, num_classes=5)
+    assert all(torch.equal(p, q) for p, q in zip(model.state_dict().values(),
+                                                 fresh.state_dict().values(), strict=True))
+    # Labels inside the range train as before.
+    keep = y < 5
+    assert len(train_curve(model, (x[keep], y[keep]), 2, seed=0, batch_size=4)) == 2
+
+
 def test_small_resnet_weights_depend_only_on_the_seed():
     a, b = small_resnet(10, seed=1), small_resnet(10, seed=1)
     c = small_resnet(10, seed=2)
@@ -326,7 +366,8 @@ def test_shortcut_option_parameter_counts_for_resnet34():
 
 
 def test_bottleneck_projection_nearly_doubles_the_block():
-    # "the time complexity and model size are doubled" (He et al. 2015, Sec. 3.3).
+    # "the time complexity and model size are doubled" (He et al. 2015, Sec. 4.1, "Deeper
+    # Bottleneck Architectures").
     block = build("resnet50").layer1[1]
     branch = sum(m.weight.numel() for m in block.modules() if isinstance(m, nn.Conv2d))
     assert branch == 256 * 64 + 3 * 3 * 64 * 64 + 64 * 256
@@ -417,6 +458,8 @@ def test_training_curves_figure_has_all_four_curves(curves):
         (lambda: gradient_norms(small_resnet(10), input_size=0), ValueError, "input_size"),
         (lambda: gradient_norms([1]), TypeError, "model"),
         (lambda: gradient_flow(variants={}), TypeError, "variants"),
+        (lambda: gradient_flow(variants={"x": None}), TypeError,
+         "variants: each value must be a dict of ResNet options"),
         (lambda: gradient_flow("resnet35"), ValueError, "resnet35"),
         (lambda: plain_vs_residual(depths=34), TypeError, "depths"),
         (lambda: plain_vs_residual(zero_init_residual="yes"), TypeError, "zero_init_residual"),
