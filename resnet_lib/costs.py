@@ -127,7 +127,9 @@ def measure_latency(
         batch: images per forward pass; times are divided by it.
         repeats: timed runs (>= 1). warmup: untimed runs before them (>= 0).
         threads: ``torch.set_num_threads`` value during the measurement.
-        device: where to run ("cpu" by default; "cuda" synchronises around each run).
+        device: where to run: "cpu" (the default), "cuda", "cuda:1" or "mps" (GPU devices
+            synchronise around each run). It must be available on this machine. The model is
+            moved there for the measurement and moved back to where it was afterwards.
         name: label for the result (default: the model's name or class).
         clock: a function returning seconds; ``time.perf_counter`` unless testing.
     """
@@ -137,21 +139,28 @@ def measure_latency(
     _checks.positive_int("repeats", repeats)
     _nonneg_int("warmup", warmup)
     _checks.positive_int("threads", threads)
-    if not isinstance(device, str):
-        raise TypeError(f"device must be a string such as 'cpu' or 'cuda', got {device!r}")
-    if device.startswith("cuda") and not torch.cuda.is_available():
-        raise ValueError(f"device {device!r} was asked for but torch sees no CUDA device")
+    dev = _device(device)
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"name must be a string (a label for the result) or None, got {name!r} "
+                        f"({type(name).__name__})")
     if not callable(clock):
         raise TypeError(f"clock must be callable (returning seconds), got {clock!r}")
     in_channels = getattr(module, "in_channels", 3)
-    sync = torch.cuda.synchronize if device.startswith("cuda") else (lambda: None)
+    sync = _synchronizer(dev)
+    # Where the caller's model lives now, so that it can be put back there afterwards.
+    homes = {t.device for t in (*module.parameters(), *module.buffers())}
+    if len(homes) > 1:
+        raise ValueError(f"the model's parameters are spread over several devices "
+                         f"({', '.join(sorted(map(str, homes)))}); measure_latency runs a "
+                         f"model on one device")
+    home = next(iter(homes), None)
 
     old_threads, was_training = torch.get_num_threads(), module.training
     torch.set_num_threads(threads)
     try:
-        module = module.to(device).eval()
+        module.to(dev).eval()
         generator = torch.Generator().manual_seed(0)
-        x = torch.randn(batch, in_channels, height, width, generator=generator).to(device)
+        x = torch.randn(batch, in_channels, height, width, generator=generator).to(dev)
         runs = []
         with torch.inference_mode():
             for _ in range(warmup):
@@ -165,14 +174,55 @@ def measure_latency(
     finally:
         torch.set_num_threads(old_threads)
         module.train(was_training)
+        if home is not None and home != dev:
+            module.to(home)  # the caller's model goes back where it was
     for r in runs:
         if not math.isfinite(r) or r <= 0:
             raise RuntimeError(f"the clock gave a non-positive or non-finite time ({r} ms)")
     return Latency(
         name=name or label, median_ms=statistics.median(runs), runs_ms=tuple(runs),
         batch=batch, input_size=(height, width), threads=threads, warmup=warmup,
-        device=device, torch_version=torch.__version__, machine=machine_name(),
+        device=str(dev), torch_version=torch.__version__, machine=machine_name(),
     )
+
+
+#: Device types ``measure_latency`` can time (GPU types synchronise around each run).
+DEVICE_TYPES = ("cpu", "cuda", "mps")
+
+
+def _device(device: object) -> torch.device:
+    """``device`` as a ``torch.device`` this machine has, or a clear error naming it."""
+    if not isinstance(device, str):
+        raise TypeError(f"device must be a string such as 'cpu' or 'cuda', got {device!r} "
+                        f"({type(device).__name__})")
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, ValueError):
+        raise ValueError(f"device must be 'cpu', 'cuda', 'cuda:N' (N: a GPU's index) or 'mps'; "
+                         f"got {device!r}") from None
+    if dev.type not in DEVICE_TYPES:
+        raise ValueError(f"device must be 'cpu', 'cuda', 'cuda:N' or 'mps' to time a model; "
+                         f"got {device!r}")
+    if dev.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError(f"device {device!r} was asked for but torch sees no CUDA device "
+                             f"on this machine; use device='cpu'")
+        if dev.index is not None and dev.index >= torch.cuda.device_count():
+            raise ValueError(f"device {device!r} was asked for but torch sees only "
+                             f"{torch.cuda.device_count()} CUDA device(s) (cuda:0 ..)")
+    if dev.type == "mps" and not torch.backends.mps.is_available():
+        raise ValueError(f"device {device!r} was asked for but this machine has no usable Apple "
+                         f"GPU (torch.backends.mps.is_available() is False); use device='cpu'")
+    return dev
+
+
+def _synchronizer(dev: torch.device) -> Callable[[], None]:
+    """Wait for the device's queued work: GPU kernels run asynchronously to the clock."""
+    if dev.type == "cuda":
+        return lambda: torch.cuda.synchronize(dev)
+    if dev.type == "mps":
+        return torch.mps.synchronize
+    return lambda: None
 
 
 def measure_all(names: Iterable[str] = tuple(ARCHS), **kwargs: Any) -> list[Latency]:
@@ -320,10 +370,29 @@ class Throughput:
     cited: bool
 
     def images_per_s(self, name: str, mode: str = "inference") -> float:
-        _checks.choice("mode", mode, ("inference", "train"))
+        """Images per second of model ``name`` for ``mode`` ("inference" or "train")."""
+        have = ", ".join(repr(n) for n in self.results)
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a model name, one of {have}; got {name!r} "
+                            f"({type(name).__name__})")
         if name not in self.results:
-            raise ValueError(f"no throughput for {name!r}; have {', '.join(self.results)}")
+            raise ValueError(f"name must be one of {have} (no throughput for {name!r})")
+        _checks.choice("mode", mode, ("inference", "train"))
         return self.results[name][mode]
+
+    def source_line(self) -> str:
+        """One line for a reader: were these figures cited, or measured for this book, and how.
+
+        The chapters print it under the GPU figures, so that their prose need not know which
+        of the two ``gpu_throughput()`` found.
+        """
+        prov = self.provenance
+        source = prov.get("source") or "no source recorded"
+        if self.cited:
+            return f"cited: {source}"
+        details = [str(prov.get("gpu") or "unknown GPU")]
+        details += [f"{key} {prov[key]}" for key in ("torch", "date") if prov.get(key)]
+        return f"measured for this book: {', '.join(details)} ({source})"
 
     def slowdown(self, slow: str, fast: str, mode: str = "inference") -> float:
         """How many times longer ``slow`` takes per image than ``fast`` (a ratio of rates)."""
@@ -336,10 +405,13 @@ def _validate_throughput(data: object, where: str) -> tuple[dict, dict, dict]:
     for key in ("provenance", "results"):
         if not isinstance(data.get(key), dict):
             raise ValueError(f"{where}: missing or malformed {key!r} (an object)")
-    tables = {"results": data["results"], "compiled": data.get("compiled") or {}}
+    # "compiled" is optional; when present it must be an object like "results" ([] or ""
+    # is a malformed file, not "no compiled figures").
+    tables = {"results": data["results"], "compiled": data.get("compiled", {})}
     for table_name, table in tables.items():
         if not isinstance(table, dict):
-            raise ValueError(f"{where}: {table_name!r} must be an object")
+            raise ValueError(f"{where}: {table_name!r} must be an object (model -> images/s), "
+                             f"got {table!r}")
         for model, modes in table.items():
             if not isinstance(modes, dict):
                 raise ValueError(f"{where}: {table_name}[{model!r}] must be an object")
@@ -378,6 +450,9 @@ def cited_throughput() -> Throughput:
 
 def gpu_throughput(path: str | Path = GPU_RESULTS) -> Throughput:
     """A measured JSON if one exists at ``path``, else the cited H200 figures."""
+    if not isinstance(path, (str, Path)):
+        raise TypeError(f"path must be a str or Path (where the throughput JSON may be), "
+                        f"got {path!r} ({type(path).__name__})")
     return load_throughput(path) if Path(path).is_file() else cited_throughput()
 
 

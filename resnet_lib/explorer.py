@@ -35,6 +35,7 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from . import _checks
 from .analysis import stage_table
 from .blocks import Bottleneck
 from .model import ARCHS
@@ -63,13 +64,13 @@ _COLOR_ACT, _COLOR_PARAM, _COLOR_MACS = PALETTE["orange"], PALETTE["sky"], PALET
 
 
 def arch_label(arch: str) -> str:
-    """``"resnet50"`` -> ``"ResNet-50"``."""
-    return "ResNet-" + arch.removeprefix("resnet")
+    """``"resnet50"`` -> ``"ResNet-50"``; ``ValueError`` for a name not in ``ARCHS``."""
+    return "ResNet-" + _checks.choice("arch", arch, ARCHS).removeprefix("resnet")
 
 
 def has_bottleneck(arch: str) -> bool:
     """True for ResNet-50/101/152: only their blocks have a stride placement to choose."""
-    return ARCHS[arch][0] is Bottleneck
+    return ARCHS[_checks.choice("arch", arch, ARCHS)][0] is Bottleneck
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,13 @@ class Variant:
     arch: str
     stem: str = "imagenet"
     stride_in: str = "3x3"
+
+    def __post_init__(self) -> None:
+        # Checked here so that ``label`` (and the figure built from variants) never meets an
+        # unknown name: a typo raises ValueError naming the field and its allowed values.
+        _checks.choice("arch", self.arch, ARCHS)
+        _checks.choice("stem", self.stem, STEM_LABELS)
+        _checks.choice("stride_in", self.stride_in, STRIDE_LABELS)
 
     @property
     def label(self) -> str:
@@ -174,11 +182,20 @@ def stage_data(arch: str = "resnet50", input_size: int = 224, stem: str = "image
                stride_in: str = "3x3") -> StageData:
     """Per-stage outputs and costs of ``arch`` on a square ``input_size`` image.
 
-    The numbers are ``analysis.stage_table``'s (pure arithmetic, no forward pass). Invalid
-    arguments raise ``ValueError``/``TypeError`` with a message naming the bad value.
+    ``input_size`` is the side of the square in pixels, one positive int: the explorer's
+    figures, labels and summaries draw height = width, so a (height, width) pair is refused
+    (``stage_table`` takes non-square sizes). The numbers are ``analysis.stage_table``'s (pure
+    arithmetic, no forward pass). Invalid arguments raise ``ValueError``/``TypeError`` with a
+    message naming the bad value.
     """
-    if arch not in ARCHS:
-        raise ValueError(f"arch must be one of {', '.join(ARCHS)}; got {arch!r}")
+    if not isinstance(arch, str):
+        raise TypeError(f"arch must be a model name, one of {', '.join(ARCHS)}; got {arch!r} "
+                        f"({type(arch).__name__})")
+    _checks.choice("arch", arch, ARCHS)
+    if isinstance(input_size, (tuple, list)):
+        raise ValueError(f"input_size must be a square size: one positive int (the side in "
+                         f"pixels, such as 224), not a (height, width) pair; got {input_size!r}")
+    _checks.positive_int("input_size", input_size)
     rows = stage_table(arch, input_size, stem=stem, stride_in=stride_in)
     by_name = {r.name: r for r in rows}
     stages = [by_name[n] for n in STAGES]
@@ -194,8 +211,10 @@ def stage_data(arch: str = "resnet50", input_size: int = 224, stem: str = "image
 def parse_size(text: Any) -> int:
     """A reader's input size -> a positive int, or ``ValueError`` with a message for them.
 
-    Accepts an int or a string such as ``" 224 "``; rejects 0, negative numbers, fractions,
-    words and empty input.
+    Accepts an int or a string of the ASCII digits 0-9 such as ``" 224 "``; rejects 0,
+    negative numbers, fractions, words, empty input, and what Python's ``int`` would also
+    take but a reader did not mean as a plain number: ``"2_24"``, ``"+224"``, other
+    scripts' digits (full-width ``"２２４"``).
     """
     if isinstance(text, bool):
         raise ValueError(f"the input size must be a whole number of pixels, got {text!r}")
@@ -205,12 +224,12 @@ def parse_size(text: Any) -> int:
         s = str(text).strip()
         if not s:
             raise ValueError("type an input size in pixels, e.g. 224")
-        try:
-            value = int(s)
-        except ValueError:
-            raise ValueError(
-                f"the input size must be a whole number of pixels such as 224, not {s[:40]!r}"
-            ) from None
+        if s.startswith("-") and s[1:].isascii() and s[1:].isdigit():
+            raise ValueError(f"the input size must be at least 1 pixel, got {s[:40]}")
+        if not (s.isascii() and s.isdigit()):
+            raise ValueError(f"the input size must be a whole number of pixels written with "
+                             f"the digits 0-9, such as 224, not {s[:40]!r}")
+        value = int(s)
     if value < 1:
         raise ValueError(f"the input size must be at least 1 pixel, got {value}")
     return value

@@ -267,8 +267,9 @@ def one_decimal_consistent(count: float, printed: float) -> bool:
     """Could a one-decimal figure ``printed`` have been made from the exact ``count``?
 
     True if ``count`` rounds *or* truncates to ``printed``. The paper does not say which it
-    did, and its Table 1 needs both: 7.57 -> 7.6 is rounding, 3.66 -> 3.6 is truncation.
-    So the printed figure fits any count in ``[printed - 0.05, printed + 0.1)``.
+    did, and its Table 1 needs both: ResNet-101's 7.570 G -> 7.6 is rounding (truncation
+    gives 7.5), ResNet-50 v1's 3.858 G -> 3.8 is truncation (rounding gives 3.9). So the
+    printed figure fits any count in ``[printed - 0.05, printed + 0.1)``.
     """
     for label, v in (("count", count), ("printed", printed)):
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):

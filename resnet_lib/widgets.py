@@ -21,10 +21,12 @@ import ipywidgets as widgets
 from IPython import get_ipython
 from IPython.display import display
 
+from . import _checks
 from .explorer import (
     DEFAULT,
     STAGES,
     STEM_LABELS,
+    STRIDE_LABELS,
     StageData,
     arch_label,
     has_bottleneck,
@@ -51,6 +53,13 @@ class Explorer(widgets.VBox):
     def __init__(self, arch: str = DEFAULT["arch"], input_size: int | str = DEFAULT["input_size"],
                  stem: str = DEFAULT["stem"], stride_in: str = DEFAULT["stride_in"],
                  display_figure: bool | None = None) -> None:
+        # Check the starting values here: a bad one would otherwise surface as a traitlets
+        # TraitError from deep inside ipywidgets, which names neither argument nor choices.
+        _checks.choice("arch", arch, ARCHS)
+        _checks.choice("stem", stem, STEM_LABELS)
+        _checks.choice("stride_in", stride_in, STRIDE_LABELS)
+        if display_figure is not None:
+            _checks.flag("display_figure", display_figure)
         self.arch = widgets.Dropdown(
             options=[(arch_label(a), a) for a in ARCHS], value=arch, description="Network:",
             tooltip="Which ResNet: 18 and 34 use BasicBlocks, 50/101/152 Bottlenecks",
@@ -155,5 +164,10 @@ def explorer(arch: str = DEFAULT["arch"], input_size: int | str = DEFAULT["input
 
     Needs a running kernel (Binder, Colab, local Jupyter); on a static page its controls
     would do nothing, so the book shows ``explorer.static_explorer_figure()`` there.
+
+    ``arch`` is one of ``resnet_lib.ARCHS``, ``stem`` "imagenet" or "cifar", ``stride_in``
+    "3x3" (v1.5) or "1x1" (v1); anything else raises ``ValueError`` naming the argument and
+    its allowed values. A bad ``input_size`` is shown as a message in the widget, like a bad
+    value typed into it.
     """
     return Explorer(arch, input_size, stem, stride_in)

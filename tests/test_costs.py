@@ -117,6 +117,67 @@ def test_latency_rejects_bad_models(model, error):
 def test_latency_on_cuda_without_cuda_is_a_clear_error():
     with pytest.raises(ValueError, match="CUDA"):
         costs.measure_latency(tiny(), 32, device="cuda")
+    with pytest.raises(ValueError, match="CUDA"):
+        costs.measure_latency(tiny(), 32, device="cuda:0")
+
+
+@pytest.mark.parametrize("device", ["gpu", "GPU", "cuda0", "", "cpu:x", "meta"])
+def test_latency_rejects_unknown_devices_naming_the_argument(device):
+    with pytest.raises(ValueError, match="device") as exc:
+        costs.measure_latency(tiny(), 32, device=device)
+    assert "'cpu'" in str(exc.value) and repr(device) in str(exc.value)
+
+
+@pytest.mark.skipif(torch.backends.mps.is_available(), reason="this machine has an Apple GPU")
+def test_latency_on_mps_without_mps_is_a_clear_error():
+    with pytest.raises(ValueError, match="device 'mps'"):
+        costs.measure_latency(tiny(), 32, device="mps")
+
+
+@pytest.mark.parametrize("name", [42, ["tiny"], b"tiny"])
+def test_latency_rejects_a_name_that_is_not_a_string(name):
+    with pytest.raises(TypeError, match="name"):
+        costs.measure_latency(tiny(), 32, repeats=1, warmup=0, name=name)
+
+
+class RecordsMoves(nn.Module):
+    """A model whose ``to`` only records where it was sent (its weights stay on the CPU)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3)
+        self.moves = []
+
+    def to(self, *args, **kwargs):
+        self.moves.append(torch.device(args[0]))
+        return self
+
+    def forward(self, x):
+        return self.conv(x)
+
+
+def test_latency_moves_the_callers_model_back_even_when_the_run_fails(monkeypatch):
+    # Pretend CUDA is there: the model is "moved" to cuda, the input cannot follow on this
+    # CPU-only machine, and the model must still be sent back to the CPU it came from.
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    model = RecordsMoves()
+    with pytest.raises((AssertionError, RuntimeError)):
+        costs.measure_latency(model, 8, repeats=1, warmup=0, device="cuda")
+    assert model.moves == [torch.device("cuda"), torch.device("cpu")]
+
+
+def test_latency_on_the_models_own_device_does_not_move_it():
+    model = RecordsMoves()
+    costs.measure_latency(model, 8, repeats=1, warmup=0, device="cpu")
+    assert model.moves == [torch.device("cpu")]
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_latency_on_cuda_leaves_the_model_where_it_was():
+    model = tiny()
+    lat = costs.measure_latency(model, 32, repeats=2, warmup=1, device="cuda")
+    assert lat.device == "cuda" and lat.median_ms > 0
+    assert {p.device.type for p in model.parameters()} == {"cpu"}
 
 
 def test_machine_name():
@@ -252,6 +313,31 @@ def test_cited_throughput():
         tp.images_per_s("resnet51")
 
 
+@pytest.mark.parametrize("name, error", [(["resnet50"], TypeError), ({"resnet50"}, TypeError),
+                                         (50, TypeError), (None, TypeError),
+                                         ("resnet51", ValueError)])
+def test_throughput_names_the_argument_and_the_models_it_has(name, error):
+    tp = costs.cited_throughput()
+    with pytest.raises(error, match="name") as exc:
+        tp.images_per_s(name)
+    assert "'resnet18'" in str(exc.value) and "'resnet152'" in str(exc.value)
+    with pytest.raises(error, match="name"):
+        tp.slowdown(name, "resnet18")
+
+
+def test_source_line_says_cited_or_measured(tmp_path):
+    cited = costs.cited_throughput().source_line()
+    assert cited.startswith("cited: ") and "H200" in cited
+    data = {"provenance": {"source": "benchmarks/gpu_throughput.py", "gpu": "Test GPU",
+                           "torch": "9.9", "date": "2030-01-01"},
+            "results": {"resnet18": {"inference": 100.0, "train": 40}}}
+    line = costs.load_throughput(write_json(tmp_path / "t.json", data)).source_line()
+    assert line.startswith("measured for this book: Test GPU")
+    assert "torch 9.9" in line and "2030-01-01" in line and "gpu_throughput.py" in line
+    bare = costs.load_throughput(write_json(tmp_path / "b.json", {**data, "provenance": {}}))
+    assert bare.source_line().startswith("measured for this book: unknown GPU")
+
+
 def write_json(path: Path, data) -> Path:
     path.write_text(json.dumps(data))
     return path
@@ -273,6 +359,11 @@ def test_load_throughput_and_fallback(tmp_path):
     {"provenance": {}, "results": {"resnet18": {"inference": -1.0, "train": 1.0}}},
     {"provenance": {}, "results": {"resnet18": {"inference": "fast", "train": 1.0}}},
     {"provenance": {}, "results": {}, "compiled": {"resnet50": {"inference": 0, "train": 1}}},
+    # "compiled" may be left out, but when present it is an object like "results":
+    {"provenance": {}, "results": {}, "compiled": []},
+    {"provenance": {}, "results": {}, "compiled": ""},
+    {"provenance": {}, "results": {}, "compiled": 0},
+    {"provenance": {}, "results": {}, "compiled": None},
 ])
 def test_load_throughput_rejects_malformed_files(tmp_path, data):
     with pytest.raises(ValueError):
@@ -287,6 +378,12 @@ def test_load_throughput_file_errors(tmp_path):
         costs.load_throughput(tmp_path / "nothing.json")
     with pytest.raises(TypeError):
         costs.load_throughput(42)
+
+
+@pytest.mark.parametrize("path", [None, 42, ["gpu.json"], b"gpu.json"])
+def test_gpu_throughput_rejects_a_path_that_is_not_a_path(path):
+    with pytest.raises(TypeError, match="path must be a str or Path"):
+        costs.gpu_throughput(path)
 
 
 # --- benchmarks/gpu_throughput.py ---------------------------------------------------------

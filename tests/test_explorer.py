@@ -103,6 +103,55 @@ def test_parse_size_accepts_positive_whole_numbers_only():
             E.parse_size(bad)
 
 
+@pytest.mark.parametrize("bad", ["2_24", "+224", "２２４", "٢٢٤", "224\u0662", "0x10"])
+def test_parse_size_takes_only_the_ascii_digits(bad):
+    # int() accepts all of these (except 0x10): underscores, a sign, other scripts' digits.
+    with pytest.raises(ValueError, match="digits 0-9"):
+        E.parse_size(bad)
+
+
+@pytest.mark.parametrize("size", [(224, 112), (224, 224), [97, 97], (224,)])
+def test_stage_data_wants_one_square_size(size):
+    with pytest.raises(ValueError, match="square") as exc:
+        E.stage_data("resnet50", size)
+    assert "positive int" in str(exc.value)
+
+
+@pytest.mark.parametrize("size, error", [(0, ValueError), (True, TypeError), ("224", TypeError),
+                                         (224.0, TypeError)])
+def test_stage_data_rejects_sizes_that_are_not_positive_ints(size, error):
+    with pytest.raises(error, match="input_size"):
+        E.stage_data("resnet50", size)
+
+
+@pytest.mark.parametrize("arch", [["resnet50"], ("resnet50",), None, 50])
+def test_stage_data_names_arch_when_it_is_not_a_name(arch):
+    with pytest.raises(TypeError, match="arch") as exc:
+        E.stage_data(arch)
+    assert "resnet152" in str(exc.value)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: E.has_bottleneck("resnet51"), lambda: E.has_bottleneck(["resnet50"]),
+    lambda: E.has_bottleneck(None), lambda: E.arch_label("resnet51"), lambda: E.arch_label(50),
+    lambda: E.arch_label(None), lambda: E.Variant("resnet51").label,
+])
+def test_arch_helpers_name_the_allowed_networks(call):
+    with pytest.raises(ValueError, match="arch must be one of") as exc:
+        call()
+    assert "'resnet18'" in str(exc.value) and "'resnet152'" in str(exc.value)
+
+
+@pytest.mark.parametrize("kwargs, field, allowed", [
+    (dict(stem="CIFAR"), "stem", "'imagenet', 'cifar'"),
+    (dict(stride_in="v1"), "stride_in", "'3x3', '1x1'"),
+])
+def test_variant_names_the_bad_field(kwargs, field, allowed):
+    with pytest.raises(ValueError, match=field) as exc:
+        E.Variant("resnet50", **kwargs).label  # noqa: B018
+    assert allowed in str(exc.value)
+
+
 def test_variants_cover_every_arch_stem_and_bottleneck_stride():
     vs = E.variants()
     assert len(vs) == len(set(vs)) == 2 * 2 + 3 * 2 * 2  # 18/34: 2 stems; 50/101/152: x2
@@ -210,6 +259,19 @@ def test_widget_recomputes_when_a_control_changes():
     shapes = traced("resnet18", 97, "cifar", "3x3")
     assert list(w.figure.data[0].customdata) == [shapes[n][0] for n in STAGES]
     assert "<table>" in w.table.value and f"{math.prod(shapes['layer4']):,}" in w.table.value
+
+
+@pytest.mark.parametrize("kwargs, allowed", [
+    (dict(arch="resnet51"), "'resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152'"),
+    (dict(arch=["resnet50"]), "'resnet152'"),
+    (dict(stem="CIFAR"), "'imagenet', 'cifar'"),
+    (dict(stride_in="v1"), "'3x3', '1x1'"),
+])
+def test_widget_names_a_bad_starting_value_and_its_choices(kwargs, allowed):
+    (argument,) = kwargs
+    with pytest.raises(ValueError, match=f"^{argument} must be one of") as exc:
+        widgets.explorer(**kwargs)
+    assert allowed in str(exc.value)
 
 
 def test_widget_accepts_any_positive_size_not_only_the_grid():

@@ -304,6 +304,29 @@ def test_myths_chapter_has_every_claim_with_a_verdict_and_code():
         assert claim in text, claim
 
 
+@pytest.mark.parametrize("filename", ["08_myths.ipynb", "09_cost.ipynb"])
+def test_gpu_prose_leaves_cited_or_measured_to_the_printed_line(filename):
+    """``gpu_throughput()`` shows a committed measurement instead of the cited H200 figures,
+    so the prose before it must not say which; the line the code prints does."""
+    nb = nbformat.read(ROOT / "chapters" / filename, as_version=4)
+    (i,) = [i for i, c in enumerate(nb.cells)
+            if c.cell_type == "code" and "costs.gpu_throughput()" in c.source]
+    code, prose = nb.cells[i].source, nb.cells[i - 1].source
+    assert nb.cells[i - 1].cell_type == "markdown"
+    flat = " ".join(prose.split())
+    for claim in ("without a GPU", "are cited", "are **cited**", "figures below are cited",
+                  "not measured here"):
+        assert claim not in flat, (filename, claim)
+    assert "measured for this book or cited" in flat or (
+        "either measured for this book" in flat and "or cited" in flat), filename
+    assert "printed below says which" in flat, filename
+    assert ".source_line()" in code
+    # Nothing later on the page calls the figures shown "cited" either.
+    later = " ".join(" ".join(c.source.split()) for c in nb.cells[i + 1:]
+                     if c.cell_type == "markdown")
+    assert "the cited ResNet-50" not in later and "the cited GPU" not in later
+
+
 def test_myth_figures():
     fig = plots.layer_counts_figure()
     by = {t.name: list(t.y) for t in fig.data}

@@ -16,6 +16,7 @@ import pytest
 
 from resnet_lib import paper, plots, stage_table
 
+ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = json.loads(
     (Path(__file__).resolve().parent / "fixtures" / "torchvision_models.json").read_text()
 )["models"]
@@ -193,16 +194,55 @@ def test_one_decimal_consistent():
     # Rounding and truncation are both accepted; the chapter's examples:
     assert paper.one_decimal_consistent(7.570194432, 7.6)  # rounds (truncation gives 7.5)
     assert math.floor(7.570194432 * 10) / 10 == 7.5
-    assert paper.one_decimal_consistent(3.663761408, 3.6)  # truncates (rounding gives 3.7)
-    assert round(3.663761408, 1) == 3.7
+    assert paper.one_decimal_consistent(3.857973248, 3.8)  # ResNet-50 v1: truncates
+    assert round(3.857973248, 1) == 3.9 and math.floor(3.857973248 * 10) / 10 == 3.8
+    # torchvision's option-B ResNet-34 (3.664) fits 3.6 by truncation and 3.7 by rounding;
+    # the paper's own 34-layer nets (3.644, below) simply round to 3.6.
+    assert paper.one_decimal_consistent(3.663761408, 3.6)
     assert paper.one_decimal_consistent(3.663761408, 3.7)
-    assert paper.one_decimal_consistent(3.857973248, 3.8)
     assert paper.one_decimal_consistent(3.75, 3.8)  # lower edge (rounds up)
     assert not paper.one_decimal_consistent(3.74, 3.8)
     assert not paper.one_decimal_consistent(3.9, 3.8)  # upper edge is open
     assert not paper.one_decimal_consistent(4.089184256, 3.8)
     assert not paper.one_decimal_consistent(11.513626624, 11.3)
     assert paper.one_decimal_consistent(11, 11.0)
+
+
+def truncation_examples(text: str) -> list[tuple[float, float]]:
+    """(count, printed) pairs a text gives as truncation: "A -> B is truncation" or "A becomes
+    B only by cutting off", where A may be followed by a unit (3.858 G)."""
+    import re
+
+    flat = " ".join(text.split())
+    pairs = re.findall(r"(\d+\.\d+)(?: G)? -> (\d+\.\d)(?: is truncation)", flat)
+    pairs += re.findall(r"(\d+\.\d+)(?:,[^,]*,)? becomes (\d+\.\d) only by cutting off", flat)
+    return [(float(a), float(b)) for a, b in pairs]
+
+
+def test_the_truncation_example_is_a_count_of_a_network_the_paper_printed():
+    """Docs and chapter 7 name one figure that only truncation explains: ResNet-50 v1's.
+
+    3.66 -> 3.6 is no such example: 3.664 is torchvision's option-B ResNet-34, while the
+    paper's 34-layer nets (plain, option A: no projection convolutions) count 3.644, which
+    rounds to 3.6.
+    """
+    v1_50 = fixture_macs("resnet50", "1x1") / 1e9
+    assert round(v1_50, 3) == 3.858 and round(v1_50, 1) == 3.9  # printed 3.8: truncated
+    projections = 64 * 128 * 28 * 28 + 128 * 256 * 14 * 14 + 256 * 512 * 7 * 7
+    paper34 = (FIXTURES["resnet34"]["macs_224"] - projections) / 1e9
+    assert round(paper34, 3) == 3.644 and round(paper34, 1) == 3.6  # rounds: no truncation
+    cell = next(c for c in json.loads((ROOT / "chapters" / "07_table1.ipynb").read_text())[
+        "cells"] if "one_decimal_consistent" in "".join(c["source"])
+        and c["cell_type"] == "markdown")
+    for where, text in (("one_decimal_consistent", paper.one_decimal_consistent.__doc__),
+                        ("chapter 7", "".join(cell["source"]))):
+        assert "3.66" not in text, where
+        examples = truncation_examples(text)
+        assert examples == [(3.858, 3.8)], (where, examples)
+        for count, printed in examples:
+            assert round(count, 1) != printed  # not rounding ...
+            assert math.floor(count * 10) / 10 == printed  # ... but truncation
+            assert count == round(v1_50, 3)  # and the count of the network printed
 
 
 @pytest.mark.parametrize("count, printed, error", [
