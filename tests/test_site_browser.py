@@ -6,7 +6,7 @@ For each page in _toc.yml, at desktop (1280 px) and mobile (390 px) widths:
 - every plotly figure has drawn its SVG, with trace types the served bundle knows;
 - every image has loaded; nothing makes the page itself scroll sideways;
 - a title, exactly one h1, and links to the previous/next page;
-- axe-core finds no serious or critical accessibility violation;
+- axe-core finds no moderate, serious or critical accessibility violation;
 - the page's first-visit weight stays within budget (HTML <= 500 KB; all files <= 1.5 MB
   gzipped).
 Screenshots of every page at both widths go to _build/screenshots/ for a reviewer.
@@ -146,7 +146,8 @@ def test_page_has_no_serious_accessibility_violations(site, name):
             "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
             ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target)}))")
         page.close()
-        bad = [v for v in result if v["impact"] in ("serious", "critical")]
+        # The bar is serious/critical; moderate is held to zero too (it is today).
+        bad = [v for v in result if v["impact"] in ("moderate", "serious", "critical")]
         assert not bad, (f"{name} at {label}", json.dumps(bad, indent=1)[:3000])
 
 
