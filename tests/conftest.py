@@ -28,6 +28,7 @@ class BuiltBook:
     html: Path  # _build/html
     log: str  # stdout + stderr of the build
     seconds: float  # wall time of the cold build
+    offline: bool = False  # built in a network namespace with only loopback (no network)
 
 
 def jupyter_book_command() -> list[str]:
@@ -56,7 +57,12 @@ def built_book() -> BuiltBook:
     if prebuilt:  # a developer's shortcut to re-run site tests on an existing build
         return BuiltBook(html=Path(prebuilt), log="", seconds=0.0)
     shutil.rmtree(BUILD_DIR, ignore_errors=True)
-    cmd = [*jupyter_book_command(), "build", str(ROOT), "-W", "-n", "--keep-going"]
+    # The site's third-party files (npm packages, sha512-pinned) are fetched first, while the
+    # network is there; the build itself then runs with the network cut where this machine
+    # allows it, which proves the build needs nothing from the network.
+    vendor_book_assets()
+    offline = offline_prefix()
+    cmd = [*offline, *jupyter_book_command(), "build", str(ROOT), "-W", "-n", "--keep-going"]
     start = time.perf_counter()
     try:
         done = subprocess.run(
@@ -77,7 +83,30 @@ def built_book() -> BuiltBook:
         pytest.fail(build_failure_message(done.returncode, done.stdout), pytrace=False)
     # Tell `make book` this build is current for resnet_lib (no needless re-execution after).
     (BUILD_DIR / ".resnet_lib-built").touch()
-    return BuiltBook(html=HTML_DIR, log=done.stdout, seconds=seconds)
+    return BuiltBook(html=HTML_DIR, log=done.stdout, seconds=seconds, offline=bool(offline))
+
+
+def vendor_book_assets() -> None:
+    """Fetch what book_ext serves (plotly.js bundle, MathJax, icons) before an offline build."""
+    sys.path.insert(0, str(ROOT))
+    import book_ext
+
+    book_ext.copy_plotly_js(book_ext.VENDOR_STATIC / book_ext.PLOTLY_JS)
+    book_ext.ensure_mathjax(book_ext.VENDOR_STATIC / book_ext.MATHJAX_DIR)
+
+
+def offline_prefix() -> list[str]:
+    """A command prefix that runs a program with no network but loopback (the kernels talk to
+    the build over 127.0.0.1), or [] where this machine cannot make one (not root, no
+    unshare or ip)."""
+    if not (shutil.which("unshare") and shutil.which("ip")):
+        return []
+    prefix = ["unshare", "--net", "sh", "-c", 'ip link set lo up && exec "$0" "$@"']
+    try:
+        probe = subprocess.run([*prefix, "true"], capture_output=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    return prefix if probe.returncode == 0 else []
 
 
 def build_failure_message(returncode: int, log: str) -> str:

@@ -5,6 +5,7 @@ Tests without `built_book` read only the sources and run in well under a second.
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cache
 from pathlib import Path
@@ -357,3 +358,11 @@ def test_chapters_install_resnet_lib_from_the_configured_repository_when_missing
         installs = re.findall(r"git\+(https://\S+?)[\"'\s]", setup)
         assert installs == [url], (docname, installs)
         assert "except ModuleNotFoundError" in setup, docname
+
+
+def test_the_book_builds_with_the_network_cut(built_book):
+    """As root (CI here) the session's one build ran in a network namespace with only
+    loopback: no chapter, extension or package fetched anything while building."""
+    if os.geteuid() != 0 and not built_book.offline:
+        pytest.skip("cutting the network needs root (unshare --net); the build ran online")
+    assert built_book.offline, "the build could not be run with the network cut"
