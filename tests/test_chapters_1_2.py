@@ -15,7 +15,7 @@ import pytest
 import torch
 
 import resnet_lib as R
-from resnet_lib import plots
+from resnet_lib import paper, plots
 
 CHAPTERS = Path(__file__).resolve().parent.parent / "chapters"
 NOTEBOOKS = ["01_whole_picture.ipynb", "02_stem.ipynb"]
@@ -153,6 +153,15 @@ def test_stem_is_the_same_in_every_imagenet_resnet():
         assert len({rs[name] for rs in rows}) == 1
 
 
+def test_max_pool_pads_with_minus_infinity():
+    """Chapters 2 and 6: the max pool's padding never wins the max (it is not zeros)."""
+    pool = R.resnet34().maxpool
+    assert pool.padding == 1
+    x = -1.0 - torch.rand(1, 1, 6, 6)  # all negative: zero padding would put 0 on the edges
+    assert torch.equal(pool(x)[0, 0, 0, 0], x[0, 0, :2, :2].max())
+    assert (pool(x) < 0).all()
+
+
 def test_stem_output_sizes_224_112_56_and_225():
     assert R.conv_out(224, 7, 2, 3) == (224 + 2 * 3 - 7) // 2 + 1 == 112
     assert R.conv_out(112, 3, 2, 1) == (112 + 2 * 1 - 3) // 2 + 1 == 56
@@ -277,7 +286,12 @@ def test_notebook_follows_the_chapter_template(name):
 
 def test_chapter1_quotes_the_paper_correctly():
     text = "".join("".join(c["source"]) for c in load(NOTEBOOKS[0])["cells"])
-    # He et al. 2015: Table 2 top-1 errors (10-crop) and the ILSVRC 2015 test result.
-    for quoted in ("28.54% vs 27.94%", "25.03% against ResNet-18's 27.88%", "3.57% top-5 error",
-                   "ILSVRC 2015 classification"):
+    # He et al. 2015, Table 2 top-1 errors (10-crop), as cited once in resnet_lib.paper.
+    t2 = paper.TABLE2
+    assert f"{t2['plain34'].top1:.2f}% vs {t2['plain18'].top1:.2f}%" in text
+    assert f"{t2['resnet34'].top1:.2f}% against ResNet-18's {t2['resnet18'].top1:.2f}%" in text
+    # "higher" for the plain nets, and "the order flipped" with shortcuts.
+    assert t2["plain34"].top1 > t2["plain18"].top1 and t2["resnet34"].top1 < t2["resnet18"].top1
+    # The ILSVRC 2015 test result is only in the paper's abstract (not a table of paper.py).
+    for quoted in ("3.57% top-5 error", "ILSVRC 2015 classification"):
         assert quoted in text

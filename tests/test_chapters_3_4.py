@@ -127,6 +127,58 @@ def test_every_3x3_conv_of_resnet34_costs_the_same():
         assert conv.weight.numel() * rows[stage].height * rows[stage].width == per_conv
 
 
+def test_weights_per_conv_grow_four_fold_and_stage_totals_with_the_blocks():
+    """Chapter 3: "the weights of one convolution grow four-fold from stage to stage"."""
+    model, rows = resnet34(), rows_of("resnet34")
+    for i, stage in enumerate(STAGES):
+        later = getattr(model, stage)[1]  # a block that does not downsample
+        assert conv_weights(later) == 4 ** i * conv_weights(model.layer1[1])
+        assert rows[stage].params == count_params(getattr(model, stage))
+    # The stage totals do not grow four-fold: layer4 has half the blocks of layer3.
+    assert rows["layer4"].params < 4 * rows["layer3"].params
+    assert rows["layer2"].params > 4 * rows["layer1"].params
+
+
+@pytest.mark.parametrize("arch", list(PAPER_LAYERS))
+def test_where_the_parameters_and_the_compute_sit(arch):
+    """Chapter 3: in ResNet-18, 34 and 50 layer4 holds most parameters and the compute is
+    spread fairly evenly; in ResNet-101 and 152 the long layer3 dominates both."""
+    rows = rows_of(arch)
+    params = {s: rows[s].params for s in STAGES}
+    macs = {s: rows[s].macs for s in STAGES}
+    if arch in ("resnet101", "resnet152"):
+        assert max(params, key=params.get) == max(macs, key=macs.get) == "layer3"
+        assert params["layer3"] > sum(r.params for r in rows.values()) / 2
+        assert macs["layer3"] > sum(r.macs for r in rows.values()) / 2
+    else:
+        assert max(params, key=params.get) == "layer4"
+        assert max(macs.values()) < 2.5 * min(macs.values())  # "fairly evenly"
+
+
+@pytest.mark.parametrize("arch", list(PAPER_LAYERS))
+def test_every_imagenet_resnet_has_the_same_sizes_and_inner_widths(arch):
+    """Chapter 3: four stages, the same sizes and inner widths 64..512; Bottleneck x4."""
+    with torch.device("meta"):
+        model = build(arch)
+    rows = rows_of(arch)
+    expansion = 1 if PAPER_LAYERS[arch][0] == "BasicBlock" else 4
+    assert not hasattr(model, "layer5")
+    for stage, (width, side) in zip(STAGES, PAPER_BASIC_SHAPES, strict=True):
+        assert all(block.conv2.out_channels == width for block in getattr(model, stage))
+        assert rows[stage].shape == (expansion * width, side, side)
+
+
+def test_option_a_shortcuts_have_no_parameters():
+    """Chapter 3: option A (zero-padding) needs no parameters; option B adds the projections."""
+    with torch.device("meta"):
+        a, b = build("resnet34", shortcut="A"), build("resnet34")
+    projections = sum(count_params(m) for n, m in b.named_modules() if n.endswith("downsample"))
+    assert projections > 0
+    assert count_params(a) == count_params(b) - projections
+    assert all(block.downsample is None or count_params(block.downsample) == 0
+               for stage in STAGES for block in getattr(a, stage))
+
+
 def test_the_first_conv_of_a_downsampling_block_costs_half():
     model = resnet34()
     for stage in STAGES[1:]:
