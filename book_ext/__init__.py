@@ -93,6 +93,7 @@ AXE_CORE_INTEGRITY = (
 )
 AXE_CORE_FILE = "axe.min.js"
 MATHJAX_DIR = "mathjax"  # -> _static/mathjax/
+STAGING_PREFIX = "mathjax-"  # ensure_mathjax's temporary folder, in VENDOR
 MATHJAX_ENTRY = "tex-chtml.js"
 # What tex-chtml.js loads at run time, relative to the package's es5/ folder. The other
 # combined bundles (SVG output, MathML input, ...) are never used and are left out.
@@ -197,7 +198,15 @@ def ensure_mathjax(target: Path) -> None:
     if stamp.is_file() and stamp.read_text().strip() == MATHJAX_VERSION:
         return
     tarball = fetch_mathjax_tarball(VENDOR / "npm")
-    staging = Path(tempfile.mkdtemp(prefix="mathjax-", dir=target.parent))
+    # Staged in VENDOR, NOT in target.parent (VENDOR_STATIC, an html_static_path entry): a
+    # build interrupted mid-unpack must leave nothing that Sphinx would copy into _static.
+    # Same file system as the target, so the rename below is atomic.
+    VENDOR.mkdir(parents=True, exist_ok=True)
+    # Older versions staged next to the target: drop what an interrupted build left there.
+    for stale in target.parent.glob(f"{STAGING_PREFIX}*"):
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=VENDOR))
     try:
         with tarfile.open(tarball) as tar:
             for member in tar.getmembers():
@@ -319,8 +328,10 @@ def finish_icons(app: Sphinx, exception: Exception | None) -> None:
     for page in Path(app.outdir).rglob("*.html"):
         for classes in re.findall(r'<i class="([^"]*)"', page.read_text(errors="ignore")):
             names.update(re.findall(r"fa-([a-z0-9-]+)", classes))
+    # Strict for the icons on the pages: one that no pack defines fails the build.
     _write_if_changed(Path(app.outdir) / "_static" / ICONS_CSS,
-                      icon_css(names | _icon_names_in(VENDOR_STATIC / ICONS_CSS)))
+                      icon_css(names | _icon_names_in(VENDOR_STATIC / ICONS_CSS),
+                               required=names))
 
 
 def _icon_names_in(css: Path) -> set[str]:
@@ -336,16 +347,56 @@ def _pst_theme() -> Path:
     return Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme"
 
 
-def icon_css(names: set[str]) -> str:
-    """CSS drawing each ``fa-<name>`` icon from the theme's own Font Awesome shapes."""
+#: How fontawesome.js registers each pack once its icons are defined (minified):
+#: ``(function(){d("fab",p),d("fa-brands",p)})``, where ``p`` holds the pack's icons.
+_PACK_REGISTRATION = (r'\(function\(\)\{([\w$]+)\("(fa[bsr])",([\w$]+)\),'
+                      r'\1\("fa-(?:brands|regular|solid)",\3\)\}\)')
+#: Font Awesome classes that style an icon rather than name one.
+ICON_STYLE_CLASSES = frozenset({
+    "solid", "brands", "regular", "fw", "lg", "sm", "xs", "2xs", "xl", "2xl",
+    *(f"{n}x" for n in range(1, 11)), "spin", "pulse", "spin-pulse", "spin-reverse", "beat",
+    "fade", "beat-fade", "bounce", "flip", "shake", "rotate-90", "rotate-180", "rotate-270",
+    "flip-horizontal", "flip-vertical", "flip-both", "border", "pull-left", "pull-right",
+    "inverse", "li", "ul", "stack", "stack-1x", "stack-2x", "width-auto",
+})
+
+
+def _icon_packs(js: str) -> dict[str, str]:
+    """The text of fontawesome.js that defines each pack's icons ("fas", "fab", "far").
+
+    Each pack's icons are defined just before its registration call and after the previous
+    pack's; the FIRST registration of each pack counts (the framework code after them also
+    mentions "fas").
+    """
+    import re
+
+    first: dict[str, re.Match[str]] = {}
+    for m in re.finditer(_PACK_REGISTRATION, js):
+        first.setdefault(m.group(2), m)
+    if set(first) != {"fas", "fab", "far"}:
+        raise ExtensionError(
+            "book_ext: the theme's fontawesome.js changed shape: found pack registrations "
+            f"{sorted(first)}, expected fab, far and fas (see book_ext._PACK_REGISTRATION)"
+        )
+    packs, start = {}, 0
+    for m in sorted(first.values(), key=lambda m: m.start()):
+        packs[m.group(2)] = js[start:m.start()]
+        start = m.end()
+    return packs
+
+
+def icon_css(names: set[str], *, required: set[str] | frozenset[str] = frozenset()) -> str:
+    """CSS drawing each ``fa-<name>`` icon from the theme's own Font Awesome shapes.
+
+    A name in ``names`` that no pack defines is skipped (the themes' templates mention
+    aliases and classes that are not icons), unless it is also in ``required`` (the icons the
+    built pages really use): then the build fails with an ``ExtensionError`` naming it,
+    rather than a page showing an empty box.
+    """
     import re
 
     js = (_pst_theme() / "static" / "scripts" / "fontawesome.js").read_text(encoding="utf8")
-    # The file defines each pack's icons, then registers it: bunker(()=>defineIcons("fab", ...)).
-    marks = {m.group(1): m.start() for m in re.finditer(r'\("(fa[bsr])",', js)}
-    packs = {"fas": js[marks["far"]: marks["fas"]], "fab": js[: marks["fab"]],
-             "far": js[marks["fab"]: marks["far"]]}
-    style_classes = {"solid", "brands", "regular", "lg", "fw", "sm", "xs", "2x", "3x"}
+    packs = _icon_packs(js)
     rules = [
         "/* Generated by book_ext from pydata-sphinx-theme's Font Awesome Free (CC BY 4.0 icons,",
         "   https://fontawesome.com/license/free): the icons the pages use, as CSS masks. */",
@@ -356,7 +407,8 @@ def icon_css(names: set[str]) -> str:
         "  mask: var(--rb-icon) center / contain no-repeat; }",
         ".fa-lg { font-size: 1.25em; line-height: 0.05em; vertical-align: -0.075em; }",
     ]
-    for name in sorted(names - style_classes):
+    missing = []
+    for name in sorted((set(names) | set(required)) - ICON_STYLE_CLASSES):
         for pack in ("fas", "fab", "far"):
             pattern = ('[{,]"?' + re.escape(name)
                        + r'"?:\[(\d+),(\d+),\[[^\]]*\],"[0-9a-f]+","([^"]+)"\]')
@@ -368,6 +420,15 @@ def icon_css(names: set[str]) -> str:
                 rules.append(f'.fa-{name} {{ width: {int(w) / int(h):.4f}em; '
                              f'--rb-icon: url("data:image/svg+xml;utf8,{svg}"); }}')
                 break
+        else:
+            if name in required:
+                missing.append(name)
+    if missing:
+        raise ExtensionError(
+            f"book_ext: the pages use icons that the theme's Font Awesome (fas, fab, far) does "
+            f"not define: {', '.join('fa-' + n for n in missing)}. Use an icon's canonical "
+            "Font Awesome 6 name (e.g. fa-magnifying-glass, not the alias fa-search)."
+        )
     return "\n".join(rules) + "\n"
 
 
@@ -402,9 +463,3 @@ def drop_widget_state(app: Sphinx, pagename, templatename, context, doctree) -> 
         scripts[:] = [
             js for js in scripts if getattr(js, "attributes", {}).get("type") != WIDGET_STATE_TYPE
         ]
-
-
-def _same_file_content(a: Path, b: Path) -> bool:
-    if a.stat().st_size != b.stat().st_size:
-        return False
-    return hashlib.sha256(a.read_bytes()).digest() == hashlib.sha256(b.read_bytes()).digest()

@@ -11,6 +11,7 @@ Figures take numbers from ``analysis`` and ``model``; nothing here is typed by h
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import plotly.graph_objects as go
@@ -187,6 +188,7 @@ def resnet_diagram_figure(
     stays readable on a phone. The boxes are opaque pastels with dark text, so they read the
     same on the theme's light and dark backgrounds.
     """
+    import torch
     from torch import nn
 
     from .analysis import stage_table
@@ -194,7 +196,9 @@ def resnet_diagram_figure(
 
     block, layers = resolve_arch(arch)
     rows = stage_table(arch, input_size, **options)
-    model = ResNet(block, layers, **options)
+    # Only the stem's settings are read: on the meta device no weights are allocated.
+    with torch.device("meta"):
+        model = ResNet(block, layers, **options)
     conv = model.conv1
     pool = model.maxpool
     c_in = model.in_channels
@@ -273,20 +277,65 @@ def resnet_diagram_figure(
     return fig
 
 
+def _input_sizes_arg(value: Any) -> tuple[int, ...]:
+    """``stem_sides_figure``'s ``input_sizes``: a positive int, or a tuple/list of them."""
+    from ._checks import positive_int
+
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (positive_int("input_sizes", value),)
+    if not isinstance(value, (tuple, list)):
+        raise TypeError(f"input_sizes must be a tuple or list of positive ints (square sides "
+                        f"in pixels) such as (224, 32), got {value!r} ({type(value).__name__})")
+    if not value:
+        raise ValueError("input_sizes must hold at least one size, such as (224, 32); got "
+                         f"{value!r}")
+    for j, size in enumerate(value):
+        if isinstance(size, bool) or not isinstance(size, int):
+            raise TypeError(f"input_sizes must be positive ints, one square side each, such as "
+                            f"(224, 32); input_sizes[{j}] is {size!r} ({type(size).__name__})")
+        if size < 1:
+            raise ValueError(f"input_sizes must be positive ints (>= 1); input_sizes[{j}] is "
+                             f"{size}")
+    return tuple(value)
+
+
+def _stems_arg(value: Any) -> tuple[str, ...]:
+    """``stem_sides_figure``'s ``stems``: a non-empty tuple/list of allowed stem names."""
+    from ._checks import STEMS, choice
+
+    allowed = ", ".join(repr(s) for s in STEMS)
+    if isinstance(value, str) or not isinstance(value, (tuple, list)):
+        hint = f"; for one stem write ({value!r},)" if isinstance(value, str) else ""
+        raise TypeError(f"stems must be a tuple or list of stems ({allowed}), got {value!r} "
+                        f"({type(value).__name__}){hint}")
+    if not value:
+        raise ValueError(f"stems must hold at least one of {allowed}; got {value!r}")
+    return tuple(choice(f"stems[{i}]", stem, STEMS) for i, stem in enumerate(value))
+
+
 #: The points where ``stem_sides_figure`` reads the feature-map side, in order.
 SIDE_POINTS = ("input", "conv1", "maxpool", "layer1", "layer2", "layer3", "layer4")
 
 
-def stem_sides_figure(arch: Any = "resnet34", input_sizes: tuple[int, ...] = (224, 32),
+def stem_sides_figure(arch: Any = "resnet34", input_sizes: tuple[int, ...] | int = (224, 32),
                stems: tuple[str, ...] = ("imagenet", "cifar")) -> go.Figure:
     """Feature-map side (pixels) from the input to layer4, for each stem and input size.
 
     One line per (stem, input size), read from ``analysis.stage_table``; colour = stem,
     dash = input size, log-2 axis so each halving is one step. The last point of each line
     (layer4) is labelled: with a 32x32 input the ImageNet stem leaves layer4 at 1x1.
+
+    Args:
+        arch: a name (``"resnet34"``) or a ``(block, layers)`` pair.
+        input_sizes: square input sides in pixels, a tuple or list of positive ints such as
+            ``(224, 32)``; a single int means that one size.
+        stems: a tuple or list of ``"imagenet"`` and/or ``"cifar"`` (not a bare string:
+            write ``("cifar",)`` for one stem).
     """
     from .analysis import stage_table
 
+    input_sizes = _input_sizes_arg(input_sizes)
+    stems = _stems_arg(stems)
     colours = {"imagenet": PALETTE["blue"], "cifar": PALETTE["orange"]}
     names = {"imagenet": "ImageNet stem", "cifar": "CIFAR stem"}
     dashes = ("solid", "dot", "dash", "dashdot")
@@ -551,9 +600,49 @@ STAGE_COLORS = {"layer1": PALETTE["sky"], "layer2": PALETTE["blue"],
                 "layer3": PALETTE["orange"], "layer4": PALETTE["vermillion"]}
 
 
-def _family_label(arch: str) -> str:
-    """``"resnet34"`` -> ``"ResNet-34"``."""
-    return "ResNet-" + arch.lower().removeprefix("resnet")
+def _family_label(arch: Any) -> str:
+    """``"resnet34"`` -> ``"ResNet-34"``; ``(Bottleneck, (3, 4, 6, 3))`` ->
+    ``"ResNet (Bottleneck, 3-4-6-3)"``. Raises ``resolve_arch``'s error for anything else."""
+    from .model import resolve_arch
+
+    block, layers = resolve_arch(arch)
+    if isinstance(arch, str):
+        return _arch_title(arch)
+    return f"ResNet ({block.__name__}, {'-'.join(str(n) for n in layers)})"
+
+
+def _is_arch_pair(value: Any) -> bool:
+    """True for one ``(block, layers)`` pair, whose second item is a sequence of ints (in a
+    sequence of networks no item is: each is a name or a pair)."""
+    return (isinstance(value, (tuple, list)) and len(value) == 2
+            and isinstance(value[1], (tuple, list))
+            and all(isinstance(n, int) for n in value[1]))
+
+
+def _archs_arg(archs: Any) -> tuple[Any, ...]:
+    """``archs`` of the stage figures as a non-empty tuple of checked networks.
+
+    A name or one ``(block, layers)`` pair means that one network; otherwise a tuple or list
+    of names and/or pairs.
+    """
+    from .model import ARCHS, resolve_arch
+
+    if isinstance(archs, str) or _is_arch_pair(archs):
+        archs = (archs,)
+    elif not isinstance(archs, (tuple, list)):
+        raise TypeError(
+            f"archs must be a network name ({', '.join(ARCHS)}), a (block, layers) pair, or a "
+            f"tuple or list of them; got {archs!r} ({type(archs).__name__})"
+        )
+    if not archs:
+        raise ValueError(f"archs must name at least one network, such as ('resnet34',); got "
+                         f"{archs!r}")
+    for i, arch in enumerate(archs):
+        try:
+            resolve_arch(arch)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"archs[{i}]: {error}") from error
+    return tuple(archs)
 
 
 def _si_text(value: float, unit: str = "") -> str:
@@ -571,22 +660,20 @@ def _size_text(input_size: Any) -> str:
 
 
 def stage_costs_figure(
-    archs: tuple[str, ...] | str = ("resnet34",), input_size: Any = 224, **options: Any
+    archs: Any = ("resnet34",), input_size: Any = 224, **options: Any
 ) -> go.Figure:
     """Parameters (top) and multiply-adds per image (bottom) of each weighted stage.
 
-    One pair of bar traces per network in ``archs``; the first is shown and, with more than
-    one, a dropdown switches between them. The bars are ``stage_table`` rows conv1, layer1..4
+    One pair of bar traces per network in ``archs`` (a name, a ``(block, layers)`` pair, or a
+    tuple/list of them); the first is shown and, with more than one, a dropdown switches
+    between them. The bars are ``stage_table`` rows conv1, layer1..4
     and fc (``y`` holds the exact integers; the hover text rounds them).
     """
     from plotly.subplots import make_subplots
 
     from .analysis import stage_table
 
-    if isinstance(archs, str):
-        archs = (archs,)
-    if not archs:
-        raise ValueError("archs must name at least one network")
+    archs = _archs_arg(archs)
     # Stacked, not side by side: the same stage axis, and readable on a narrow screen.
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.1,
                         subplot_titles=("Parameters", "Multiply-adds per image"))
@@ -635,18 +722,20 @@ def stage_costs_figure(
     return fig
 
 
-def block_counts_figure(archs: tuple[str, ...] | None = None) -> go.Figure:
+def block_counts_figure(archs: Any = None) -> go.Figure:
     """Residual blocks per stage of each network, as stacked bars, with its depth formula.
 
     One bar trace per stage (``x`` = blocks of that stage in each network, from ``ARCHS``;
-    all five networks by default); the annotation beside each bar is
-    ``weighted_layers(arch).formula``.
+    all five networks by default, else ``archs``: a name, a ``(block, layers)`` pair, or a
+    tuple/list of them); the annotation beside each bar is ``weighted_layers(arch).formula``.
     """
     from .analysis import weighted_layers
     from .model import ARCHS, resolve_arch
 
-    archs = tuple(ARCHS) if archs is None else tuple(archs)
-    names = [f"{_family_label(a)} ({resolve_arch(a)[0].__name__})" for a in archs]
+    archs = tuple(ARCHS) if archs is None else _archs_arg(archs)
+    # A pair's label already names its block.
+    names = [f"{_family_label(a)} ({resolve_arch(a)[0].__name__})" if isinstance(a, str)
+             else _family_label(a) for a in archs]
     layers = [resolve_arch(a)[1] for a in archs]
     fig = go.Figure()
     for s, stage in enumerate(("layer1", "layer2", "layer3", "layer4")):
@@ -684,7 +773,7 @@ def _block_convs(block: Any) -> list[tuple[str, Any]]:
 
 
 def block_diagram_figure(
-    blocks: dict[str, Any], *, title: str = "Two residual blocks, drawn from the code",
+    blocks: Mapping[str, Any], *, title: str = "Two residual blocks, drawn from the code",
 ) -> go.Figure:
     """Residual blocks side by side: the convs of the main path and the shortcut beside it.
 
@@ -699,8 +788,22 @@ def block_diagram_figure(
 
     from .blocks import ZeroPadShortcut
 
+    if not isinstance(blocks, Mapping):
+        raise TypeError(
+            f"blocks must be a mapping (a dict) of column title -> block module, such as "
+            f"{{'BasicBlock': model.layer1[0]}}; got a {type(blocks).__name__}"
+        )
     if not blocks:
-        raise ValueError("blocks must hold at least one block")
+        raise ValueError("blocks must hold at least one block, such as "
+                         "{'BasicBlock': model.layer1[0]}; got an empty mapping")
+    for header, block in blocks.items():
+        if (not isinstance(block, nn.Module) or not _block_convs(block)
+                or not hasattr(block, "downsample")):
+            raise TypeError(
+                f"blocks[{header!r}] must be one residual block module, such as "
+                f"model.layer2[0] (a BasicBlock or Bottleneck: conv1, conv2[, conv3] and "
+                f"downsample are drawn), got {type(block).__name__}"
+            )
     fig = go.Figure()
     line = "rgba(128,128,128,0.9)"
     fills = {1: PALETTE["orange"], 3: PALETTE["blue"]}
@@ -722,8 +825,6 @@ def block_diagram_figure(
         x = c * col_w
         xs = x + box_w / 2 + proj_w / 2 + 0.2  # the shortcut's vertical line
         convs = _block_convs(block)
-        if not convs:
-            raise TypeError(f"{header!r}: {type(block).__name__} has no conv1/conv2 convs")
         weights = sum(m.weight.numel() for _, m in convs)
         cin = convs[0][1].in_channels
         cout = convs[-1][1].out_channels
@@ -802,14 +903,16 @@ def block_diagram_figure(
     return fig
 
 
-def stride_placement_figure(arch: str = "resnet50", input_size: Any = 224) -> go.Figure:
+def stride_placement_figure(arch: Any = "resnet50", input_size: Any = 224) -> go.Figure:
     """Multiply-adds per stage with the stride on the 1x1 conv (v1) and on the 3x3 (v1.5).
 
     Two bar traces, ``y`` = ``stage_table(arch, stride_in=...)`` MACs of conv1, layer1..4, fc;
-    the v1.5 bars are labelled with their excess over v1.
+    the v1.5 bars are labelled with their excess over v1. ``arch``: a name or a
+    ``(block, layers)`` pair.
     """
     from .analysis import stage_table
 
+    label = _family_label(arch)  # checks arch first: its error names it
     fig = go.Figure()
     totals, previous = {}, None
     for stride_in, name, colour in (("1x1", "v1: stride on the first 1×1 (paper)",
@@ -829,7 +932,7 @@ def stride_placement_figure(arch: str = "resnet50", input_size: Any = 224) -> go
             customdata=[_si_text(m) for m in macs],
             hovertemplate=f"{name}<br>%{{x}}: %{{customdata}} multiply-adds<extra></extra>",
         ))
-    style(fig, title=f"{_family_label(arch)}: {totals['1x1'] / 1e9:.3f} G multiply-adds (v1) vs "
+    style(fig, title=f"{label}: {totals['1x1'] / 1e9:.3f} G multiply-adds (v1) vs "
                      f"{totals['3x3'] / 1e9:.3f} G (v1.5)", height=400)
     fig.update_layout(barmode="group", title_font_size=14,
                       legend=dict(orientation="h", y=1.0, x=0, yanchor="bottom"))

@@ -53,6 +53,7 @@ import re
 from html import escape
 
 import plotly.io as pio
+from plotly.basedatatypes import BaseFigure
 from plotly.io.base_renderers import MimetypeRenderer
 
 #: Name under which the book's renderer is registered in ``plotly.io.renderers``.
@@ -63,6 +64,14 @@ BOOK_BUILD_ENV = "RESNET_BOOK_BUILD"
 
 #: plotly.js options for every figure in the book: resize with the page, no plotly logo.
 PLOTLY_CONFIG = {"responsive": True, "displaylogo": False}
+
+#: Used only if no earlier default was recorded (plotly's choice in a Jupyter kernel).
+FALLBACK_LIVE_RENDERER = "plotly_mimetype+notebook"
+
+# plotly's default renderer before ``use_book_renderer`` replaced it with the book's
+# (plotly picks it for the front end on import: "colab" in Colab, "vscode", ...); None until
+# then. ``"live"`` puts it back.
+_previous_default: str | None = None
 
 
 class BookRenderer(MimetypeRenderer):
@@ -93,8 +102,25 @@ class BookRenderer(MimetypeRenderer):
         return {"text/html": html, "text/plain": describe(fig_dict)}
 
 
-def figure_title(fig_dict: dict) -> str:
-    """The figure's title as plain text ('' if it has none); plotly allows <br>, <b>, ..."""
+def _figure_dict(fig_dict: object, name: str) -> dict:
+    """``fig_dict`` as a dict: a plotly figure dict as given, a ``go.Figure`` via
+    ``to_dict()``; anything else (``None`` included) is a TypeError naming ``name``."""
+    if isinstance(fig_dict, dict):
+        return fig_dict
+    if isinstance(fig_dict, BaseFigure):
+        return fig_dict.to_dict()
+    raise TypeError(
+        f"{name}(): fig_dict must be a plotly figure, a go.Figure or its dict "
+        f"(fig.to_dict()); got {fig_dict!r:.60} ({type(fig_dict).__name__})"
+    )
+
+
+def figure_title(fig_dict: dict | BaseFigure) -> str:
+    """The figure's title as plain text ('' if it has none); plotly allows <br>, <b>, ...
+
+    ``fig_dict`` is a figure dict (``fig.to_dict()``) or a ``go.Figure``.
+    """
+    fig_dict = _figure_dict(fig_dict, "figure_title")
     title = (fig_dict.get("layout", {}) or {}).get("title", {}) or {}
     text = title.get("text") if isinstance(title, dict) else title
     if not text:
@@ -102,8 +128,12 @@ def figure_title(fig_dict: dict) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", str(text)).split())
 
 
-def describe(fig_dict: dict) -> str:
-    """A one-line, human-readable description of a figure (the text/plain fallback)."""
+def describe(fig_dict: dict | BaseFigure) -> str:
+    """A one-line, human-readable description of a figure (the text/plain fallback).
+
+    ``fig_dict`` is a figure dict (``fig.to_dict()``) or a ``go.Figure``.
+    """
+    fig_dict = _figure_dict(fig_dict, "describe")
     traces = fig_dict.get("data", []) or []
     kinds: dict[str, int] = {}
     for trace in traces:
@@ -125,15 +155,22 @@ def use_book_renderer(mode: str = "auto") -> str:
 
     ``mode="auto"`` (the chapters' call): ``"resnet_book"`` inside the book build, plotly's
     own default for this front end anywhere else (see the module docstring for why).
-    ``mode="book"`` / ``mode="live"`` force one or the other.
+    ``mode="book"`` / ``mode="live"`` force one or the other; going back to live after the
+    book's renderer restores the default plotly had before it (e.g. ``"colab"``).
     """
+    global _previous_default
     if mode not in ("auto", "book", "live"):
         raise ValueError(f"mode must be 'auto', 'book' or 'live', not {mode!r}")
     if RENDERER_NAME not in pio.renderers:
         pio.renderers[RENDERER_NAME] = BookRenderer()
     if mode == "book" or (mode == "auto" and in_book_build()):
+        if pio.renderers.default != RENDERER_NAME:
+            _previous_default = pio.renderers.default  # remembered for "live"
         pio.renderers.default = RENDERER_NAME
     elif pio.renderers.default == RENDERER_NAME:
-        # "live" after "book" in the same kernel: back to plotly's choice for a notebook.
-        pio.renderers.default = "plotly_mimetype+notebook"
+        # "live" after "book" in the same kernel: back to the default plotly had chosen for
+        # this front end (Colab, VS Code, JupyterLab, ...) before the book's replaced it.
+        restored = FALLBACK_LIVE_RENDERER if _previous_default is None else _previous_default
+        pio.renderers.default = restored
+        _previous_default = None
     return pio.renderers.default
