@@ -29,14 +29,12 @@ from torch import nn
 
 from .. import _checks
 from ..model import build
+from ..names import PAPER_STAGE
 from ..style import PALETTE, label, style
 
 #: Where each part of the diagram is explained: relative links between chapter pages of the
 #: built book (``chapters/02_stem.html`` ...). A test checks that each target is in _toc.yml.
 LINKS = {"stem": "02_stem.html", "stage": "03_stages.html", "block": "04_blocks.html"}
-#: The paper's names for torchvision's stages (Table 1).
-PAPER_STAGE = {"layer1": "conv2_x", "layer2": "conv3_x", "layer3": "conv4_x",
-               "layer4": "conv5_x"}
 #: The depths offered in the diagram's menu.
 DEFAULT_MENU = ("resnet18", "resnet34", "resnet50", "resnet101", "resnet152")
 
@@ -184,13 +182,14 @@ def structure_layers(arch: str = "resnet34", input_size: Any = 224,
                                 shape))
     blocks = []
     modules = dict(model.named_modules())
-    for stage in PAPER_STAGE:
+    stages = [s for s in PAPER_STAGE if s.startswith("layer")]
+    for stage in stages:
         for child_name, child in modules[stage].named_children():
             bname = f"{stage}.{child_name}"
             kind, stride = _shortcut_kind(child)
             numbers = tuple(la.number for la in layers if la.block == bname and la.number)
             blocks.append(Block(bname, stage, numbers, kind, stride, shapes[bname]))
-    stage_shapes = {s: shapes[s] for s in PAPER_STAGE}
+    stage_shapes = {s: shapes[s] for s in stages}
     stem_out = [la.shape for la in layers if la.stage == "stem"][-1]
     stage_shapes = {"stem": stem_out, **stage_shapes, "head": layers[-1].shape}
     return Structure(arch, (model.conv1.in_channels, h, w), tuple(layers), tuple(blocks),
@@ -374,5 +373,5 @@ def structure_figure(arch: str = "resnet34", input_size: Any = 224, *,
     return fig
 
 
-__all__ = ["DEFAULT_MENU", "LINKS", "PAPER_STAGE", "Block", "Layer", "Structure",
+__all__ = ["DEFAULT_MENU", "LINKS", "Block", "Layer", "Structure",
            "structure_figure", "structure_layers"]
