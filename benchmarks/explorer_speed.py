@@ -23,8 +23,9 @@ import time
 import plotly
 import plotly.io as pio
 
-from resnet_lib.explorer import SIZES, static_explorer_figure
-from resnet_lib.model import ARCHS
+from resnet_lib.explorer import SIZES
+from resnet_lib.figures import static_explorer_figure
+from resnet_lib.spec import RESNETS as ARCHS
 from resnet_lib.widgets import Explorer
 
 REPEATS = 200

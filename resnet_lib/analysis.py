@@ -1,17 +1,18 @@
-"""Shapes, parameters, multiply-adds and receptive fields, by arithmetic alone.
+"""Shapes, parameters, multiply-adds, receptive fields and layer counts, by arithmetic alone.
 
 Why arithmetic: "how big is each stage of ResNet-50 at 225x225?" should cost microseconds,
-not a forward pass (a torchinfo summary of ResNet-152 takes about a second). Every function
-here is pure Python over the same rules the model uses; ``trace_shapes`` runs the real model
-on the ``meta`` device (shapes without compute) and is the independent check that tests
-compare ``stage_table`` against.
+not a forward pass (a torchinfo summary of ResNet-152 takes about a second), and it should
+work where torch is not installed (a browser running Python). Every function here walks
+``spec.plan``, the same description the model is built from, and imports no torch;
+``trace.trace_shapes`` runs the real model on the ``meta`` device and is the independent
+check that the tests compare ``stage_table`` against.
 
 Terms, defined once:
     stride          how many input pixels one step on this map spans (total, from the input).
     padding         zeros added around the border before a convolution.
     MAC             one multiply-add; the paper's "FLOPs" are MACs (He et al. 2015, Sec. 3.3:
-                    "3.6 billion FLOPs (multiply-adds)"). Counters such as
-                    ``torch.utils.flop_counter`` report FLOPs = 2 x MACs.
+                    "3.6 billion FLOPs (multiply-adds)"). ``torch.utils.flop_counter``
+                    reports FLOPs = 2 x MACs; other counters differ (check each tool's docs).
     receptive field the side of the input square that can influence one unit of a map.
 We count MACs of convolutions and the fc layer, as torchvision's published GFLOPS do; BN,
 ReLU, pooling and the residual additions are comparatively free and are not counted.
@@ -19,16 +20,10 @@ ReLU, pooling and the residual additions are comparatively free and are not coun
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-import torch
-from torch import nn
-
-from . import _checks
-from .blocks import Bottleneck
-from .model import check_options, resolve_arch
+from . import _checks, spec
 
 
 def conv_out(size: int, kernel: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> int:
@@ -61,7 +56,9 @@ class StageRow:
     which see the whole map, it stays that of layer4). ``receptive_field`` is the side of
     the input square that can influence one unit (theoretical; it may exceed the image).
     ``params`` counts every parameter the stage owns, BN included; ``macs`` counts the
-    multiply-adds of its convs/fc for ONE image.
+    multiply-adds of its convs/fc for ONE image; ``conv_outputs`` counts the elements every
+    conv of the stage writes (main path and projections: each is read by a BN and kept for
+    the backward pass of a training step).
     """
 
     name: str
@@ -73,6 +70,7 @@ class StageRow:
     params: int
     macs: int
     receptive_field: int
+    conv_outputs: int = 0
 
     @property
     def activations(self) -> int:
@@ -85,113 +83,148 @@ class StageRow:
         return self.channels, self.height, self.width
 
 
+class StageTable(tuple):
+    """The rows of ``stage_table`` (a tuple of ``StageRow``) with lookups and totals.
+
+    ``table["layer3"]`` is the row named layer3 (``table[4]`` still works), ``table.params``
+    and ``table.macs`` are the whole network's, and ``table.arch``/``table.input_size``/
+    ``table.options`` say what was asked.
+    """
+
+    arch: spec.ArchSpec
+    input_size: tuple[int, int]
+    options: spec.Options
+
+    def __new__(cls, rows: Any, arch: spec.ArchSpec, input_size: tuple[int, int],
+                options: spec.Options) -> StageTable:
+        table = super().__new__(cls, rows)
+        table.arch, table.input_size, table.options = arch, input_size, options
+        return table
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            for row in self:
+                if row.name == key:
+                    return row
+            raise KeyError(f"no stage named {key!r}; the stages are {', '.join(self.names)}")
+        return super().__getitem__(key)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(r.name for r in self)
+
+    @property
+    def params(self) -> int:
+        """Parameters of the whole network (BN included): the model's ``count_params``."""
+        return sum(r.params for r in self)
+
+    @property
+    def macs(self) -> int:
+        """Multiply-adds of the whole network for one image (1.814e9 for ResNet-18 at 224)."""
+        return sum(r.macs for r in self)
+
+    @property
+    def conv_outputs(self) -> int:
+        """Elements written by every conv for one image (see ``StageRow.conv_outputs``)."""
+        return sum(r.conv_outputs for r in self)
+
+    @property
+    def stage_outputs(self) -> int:
+        """Elements of the tensors handed from stage to stage (every row's output)."""
+        return sum(r.activations for r in self)
+
+
 class _Walker:
     """Carries (channels, height, width, stride, receptive field) through the network."""
 
     def __init__(self, channels: int, height: int, width: int) -> None:
         self.c, self.h, self.w = channels, height, width
         self.jump, self.rf = 1, 1
-        self.params = self.macs = 0
+        self.params = self.macs = self.written = 0
 
-    def conv(self, out: int, kernel: int, stride: int = 1, padding: int = 0, *,
-             bn: bool = False, move: bool = True) -> tuple[int, int]:
-        """Count one bias-free conv (and optionally its BN); ``move=False`` for side branches."""
-        h = conv_out(self.h, kernel, stride, padding)
-        w = conv_out(self.w, kernel, stride, padding)
-        self.params += kernel * kernel * self.c * out + (2 * out if bn else 0)
-        self.macs += kernel * kernel * self.c * out * h * w
+    def conv(self, c: spec.Conv, *, bn: int = 0, move: bool = True) -> None:
+        """Count one conv (and a BN over ``bn`` channels); ``move=False`` for side branches."""
+        h = conv_out(self.h, c.kernel, c.stride, c.padding)
+        w = conv_out(self.w, c.kernel, c.stride, c.padding)
+        self.params += c.params + 2 * bn
+        self.macs += c.params * h * w
+        self.written += c.out_channels * h * w
         if move:
-            self.c, self.h, self.w = out, h, w
-            self.rf += (kernel - 1) * self.jump
-            self.jump *= stride
-        return h, w
+            self.c, self.h, self.w = c.out_channels, h, w
+            self.rf += (c.kernel - 1) * self.jump
+            self.jump *= c.stride
 
-    def pool(self, kernel: int, stride: int, padding: int) -> None:
-        self.h = conv_out(self.h, kernel, stride, padding)
-        self.w = conv_out(self.w, kernel, stride, padding)
-        self.rf += (kernel - 1) * self.jump
-        self.jump *= stride
-
-    def bn(self, channels: int) -> None:
-        self.params += 2 * channels
+    def pool(self, p: spec.Pool) -> None:
+        self.h = conv_out(self.h, p.kernel, p.stride, p.padding)
+        self.w = conv_out(self.w, p.kernel, p.stride, p.padding)
+        self.rf += (p.kernel - 1) * self.jump
+        self.jump *= p.stride
 
 
-def _block(walk: _Walker, block: type, planes: int, stride: int, opts: dict[str, Any]) -> None:
-    """Advance ``walk`` through one residual block, mirroring ``blocks.py`` exactly."""
-    cin, out = walk.c, planes * block.expansion
-    preact, plain, shortcut = opts["preact"], opts["plain"], opts["shortcut"]
-    h0, w0 = walk.h, walk.w
-    if preact:
-        walk.bn(cin)
-    if block is Bottleneck:
-        s1, s3 = (stride, 1) if opts["stride_in"] == "1x1" else (1, stride)
-        convs = [(planes, 1, s1, 0), (planes, 3, s3, 1), (out, 1, 1, 0)]
-    else:
-        convs = [(planes, 3, stride, 1), (planes, 3, 1, 1)]
-    for i, (c, k, s, p) in enumerate(convs):
-        if preact and i > 0:
-            walk.bn(walk.c)  # BN -> ReLU before each later conv
-        walk.conv(c, k, s, p, bn=not preact)
-    changes_shape = stride != 1 or cin != out
-    projection = not plain and (shortcut == "C" or (shortcut == "B" and changes_shape))
-    if projection:
-        # 1x1 conv (+ BN unless pre-activation) on the block's input, same output size.
-        k = _Walker(cin, h0, w0)
-        k.conv(out, 1, stride, bn=not preact)
-        walk.params += k.params
-        walk.macs += k.macs
+def _block(walk: _Walker, b: spec.BlockPlan, preact: bool) -> None:
+    """Advance ``walk`` through one block: its convs, each with its BN, and its projection.
+
+    A BN follows each conv (over its output) in the paper's blocks and precedes it (over its
+    input) in pre-activation blocks; a pre-activation projection has no BN of its own.
+    """
+    h0, w0 = walk.h, walk.w  # the projection reads the block's input
+    for c in b.convs:
+        walk.conv(c, bn=c.in_channels if preact else c.out_channels)
+    if b.projection is not None:
+        side = _Walker(b.inplanes, h0, w0)
+        side.conv(b.projection, bn=0 if preact else b.outplanes)
+        walk.params += side.params
+        walk.macs += side.macs
+        walk.written += side.written
 
 
-def stage_table(arch: Any, input_size: Any = 224, **options: Any) -> list[StageRow]:
+def stage_table(arch: Any, input_size: Any = 224, **options: Any) -> StageTable:
     """Per-stage shapes and costs of a ResNet, without building it.
 
     Args:
-        arch: a name (``"resnet34"``) or a ``(block, layers)`` pair.
+        arch: a name (``"resnet34"``, ``"resnext50_32x4d"``) or a ``(block, layers)`` pair.
         input_size: an int (square image) or ``(height, width)``.
-        **options: the options of ``ResNet`` (``stem``, ``stride_in``, ``shortcut``, ``width``,
-            ``in_channels``, ``num_classes``, ``plain``, ``preact``, ``zero_init_residual``).
+        **options: the options of ``ResNet`` (see ``spec.Options``: ``stem``, ``stride_in``,
+            ``shortcut``, ``width``, ``in_channels``, ``num_classes``, ``plain``, ``preact``,
+            ``zero_init_residual``).
 
     Returns:
-        Rows for conv1 (with bn1), maxpool, layer1..layer4, avgpool and fc. The sum of
-        ``params`` is the model's parameter count; the sum of ``macs`` is its multiply-adds
-        per image (1.814e9 for ResNet-18 at 224, as torchvision publishes).
+        A ``StageTable``: rows for conv1 (with bn1), maxpool, layer1..layer4, avgpool and fc,
+        with ``.params`` (the model's parameter count) and ``.macs`` (its multiply-adds per
+        image: 1.814e9 for ResNet-18 at 224, as torchvision publishes).
     """
-    block, layers = resolve_arch(arch)
-    opts = check_options(**options)
+    a = spec.resolve(arch)
+    opts = spec.options(**options)
     height, width = _checks.input_size(input_size)
-    base = opts["width"]
+    net = spec.plan(a, opts)
 
-    walk = _Walker(opts["in_channels"], height, width)
+    walk = _Walker(opts.in_channels, height, width)
     rows: list[StageRow] = []
 
     def row(name: str, blocks: int = 0) -> None:
         rows.append(StageRow(name, blocks, walk.c, walk.h, walk.w, walk.jump, walk.params,
-                             walk.macs, walk.rf))
-        walk.params = walk.macs = 0
+                             walk.macs, walk.rf, walk.written))
+        walk.params = walk.macs = walk.written = 0
 
-    if opts["stem"] == "imagenet":
-        walk.conv(base, 7, 2, 3, bn=True)
-        row("conv1")
-        walk.pool(3, 2, 1)
-    else:
-        walk.conv(base, 3, 1, 1, bn=True)
-        row("conv1")
+    walk.conv(net.conv1, bn=net.conv1.out_channels)
+    row("conv1")
+    if net.maxpool is not None:
+        walk.pool(net.maxpool)
     row("maxpool")
-    for i, (n, mult) in enumerate(zip(layers, (1, 2, 4, 8), strict=True)):
-        for b in range(n):
-            _block(walk, block, base * mult, 2 if (i > 0 and b == 0) else 1, opts)
-        if i == 3 and opts["preact"]:
-            walk.bn(walk.c)  # bn_final before the pool
-        row(f"layer{i + 1}", n)
-    rf_pool = walk.rf + (max(walk.h, walk.w) - 1) * walk.jump
+    for name, blocks in zip(spec.STAGES, net.stages, strict=True):
+        for b in blocks:
+            _block(walk, b, opts.preact)
+        if name == "layer4" and opts.preact:
+            walk.params += 2 * walk.c  # bn_final before the pool
+        row(name, len(blocks))
+    walk.rf += (max(walk.h, walk.w) - 1) * walk.jump  # the global pool sees the whole map
     walk.h = walk.w = 1
-    walk.rf = rf_pool
     row("avgpool")
-    walk.params += walk.c * opts["num_classes"] + opts["num_classes"]
-    walk.macs += walk.c * opts["num_classes"]
-    walk.c = opts["num_classes"]
+    walk.params += walk.c * opts.num_classes + opts.num_classes
+    walk.macs += walk.c * opts.num_classes
+    walk.c = opts.num_classes
     row("fc")
-    return rows
+    return StageTable(rows, a, (height, width), opts)
 
 
 @dataclass(frozen=True)
@@ -216,69 +249,14 @@ class LayerCount:
 
 def weighted_layers(arch: Any, **options: Any) -> LayerCount:
     """Depth by the paper's rule, and the Conv2d module count (e.g. 34 and 36 for ResNet-34)."""
-    block, layers = resolve_arch(arch)
-    opts = check_options(**options)
-    per_block = 3 if block is Bottleneck else 2
-    blocks = sum(layers)
-    projections = 0
-    if not opts["plain"] and opts["shortcut"] != "A":
-        inplanes = opts["width"]
-        for i, n in enumerate(layers):
-            out = opts["width"] * (1, 2, 4, 8)[i] * block.expansion
-            for b in range(n):
-                stride = 2 if (i > 0 and b == 0) else 1
-                if opts["shortcut"] == "C" or stride != 1 or inplanes != out:
-                    projections += 1
-                inplanes = out
+    a = spec.resolve(arch)
+    blocks = spec.plan(a, spec.options(**options)).blocks()
+    convs = sum(len(b.convs) for b in blocks)
+    projections = sum(b.projection is not None for b in blocks)
     return LayerCount(
-        weighted=1 + per_block * blocks + 1, conv2d=1 + per_block * blocks + projections,
-        linear=1, blocks=blocks, convs_per_block=per_block, projections=projections,
+        weighted=1 + convs + 1, conv2d=1 + convs + projections, linear=1, blocks=len(blocks),
+        convs_per_block=a.convs_per_block, projections=projections,
     )
 
 
-def count_params(model: nn.Module) -> int:
-    """Number of trainable parameters (BN's running statistics are buffers, not counted)."""
-    return sum(p.numel() for p in model.parameters())
-
-
-def trace_shapes(model: nn.Module, input_size: Any = 224, batch: int = 1) -> OrderedDict:
-    """Output shape of every submodule, from a forward pass on the ``meta`` device.
-
-    The meta device carries shapes and dtypes but no data, so this costs no arithmetic and
-    no memory; the model itself is left untouched (its parameters are swapped for meta
-    copies only for the duration of the call). Returns ``{module name: shape}`` in call
-    order; the model's own output is under ``""``. A module that runs more than once per
-    forward (torchvision's blocks reuse one ``relu``) reports its first call.
-    """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    height, width = _checks.input_size(input_size)
-    _checks.positive_int("batch", batch)
-    in_channels = getattr(model, "in_channels", None)
-    if in_channels is None:
-        first = next((m for m in model.modules() if isinstance(m, nn.Conv2d)), None)
-        in_channels = first.in_channels if first is not None else 3
-
-    shapes: OrderedDict[str, tuple[int, ...]] = OrderedDict()
-    names = {m: n for n, m in model.named_modules()}
-
-    def hook(module: nn.Module, _inputs: Any, output: Any) -> None:
-        # A module called twice (a block's shared ReLU) keeps its first call's shape.
-        if isinstance(output, torch.Tensor) and names[module] not in shapes:
-            shapes[names[module]] = tuple(output.shape)
-
-    handles = [m.register_forward_hook(hook) for m in model.modules()]
-    meta = {k: torch.empty_like(v, device="meta") for k, v in model.state_dict().items()}
-    was_training = model.training
-    model.eval()  # BN in training mode refuses batch 1 at 1x1; shapes are the same either way
-    try:
-        x = torch.empty(batch, in_channels, height, width, device="meta")
-        with torch.no_grad():
-            torch.func.functional_call(model, meta, (x,))
-    finally:
-        for h in handles:
-            h.remove()
-        model.train(was_training)
-    # Hooks fire inner-first; list modules in definition order, as named_modules does.
-    order = [n for n, _ in model.named_modules()]
-    return OrderedDict((n, shapes[n]) for n in order if n in shapes)
+__all__ = ["LayerCount", "StageRow", "StageTable", "conv_out", "stage_table", "weighted_layers"]

@@ -31,10 +31,11 @@ from typing import Any
 import torch
 from torch import nn
 
-from . import _checks, paper
+from . import _checks, paper, spec
 from .analysis import stage_table
-from .blocks import Bottleneck
-from .model import ARCHS, build, check_options, resolve_arch
+from .model import build
+from .spec import ARCHS, RESNETS
+from .style import label
 
 # Where benchmarks/gpu_throughput.py writes its result by default (a measured JSON, if one
 # has been committed, replaces the cited H200 figures in the cost chapter).
@@ -225,7 +226,7 @@ def _synchronizer(dev: torch.device) -> Callable[[], None]:
     return lambda: None
 
 
-def measure_all(names: Iterable[str] = tuple(ARCHS), **kwargs: Any) -> list[Latency]:
+def measure_all(names: Iterable[str] = RESNETS, **kwargs: Any) -> list[Latency]:
     """``measure_latency`` for several named models (each built fresh, default options)."""
     names = _names(names)
     return [measure_latency(build(n), name=n, **kwargs) for n in names]
@@ -268,14 +269,13 @@ class ActivationMemory:
 
 def activation_memory(arch: Any, input_size: Any = 224, *, batch: int = 1,
                       bytes_per_element: int = 4, **options: Any) -> ActivationMemory:
-    """Activation elements and bytes of a ResNet, from ``stage_table`` and the block rules.
+    """Activation elements and bytes of a ResNet, from ``stage_table``.
 
-    Each stage row gives the stage's output shape and the previous row its input shape;
-    inside a stage every block writes one map per conv: a BasicBlock two of (planes, H, W),
-    a Bottleneck (planes, H', W'), (planes, H, W) and (4 planes, H, W), where H' is the
-    input size for the first conv of a strided block in torchvision's form (stride on the
-    3x3) and the output size in the paper's (stride on the 1x1). Projection shortcuts add
-    one map of the output's shape.
+    ``stage_table`` walks the same block description the model is built from and counts, per
+    stage, the elements each conv writes (``StageRow.conv_outputs``: a BasicBlock two maps
+    of (planes, H, W); a Bottleneck three, the first at the input's size when the stride sits
+    on the 3x3; a projection shortcut one of the output's shape); this adds them up and
+    multiplies by the batch and the bytes per element.
 
     Args:
         arch: a name or a (block, layers) pair, as for ``stage_table``.
@@ -284,35 +284,14 @@ def activation_memory(arch: Any, input_size: Any = 224, *, batch: int = 1,
         bytes_per_element: 4 for float32, 2 for bfloat16/float16.
         **options: the options of ``ResNet`` (stride_in, shortcut, stem, plain, ...).
     """
-    block, _ = resolve_arch(arch)
     _checks.positive_int("batch", batch)
     _checks.positive_int("bytes_per_element", bytes_per_element)
-    opts = check_options(**options)
     rows = stage_table(arch, input_size, **options)
-    stage_outputs = sum(r.activations for r in rows)
-    per_stage = {"conv1": rows[0].activations}
-    for i in range(1, 5):
-        prev, row = rows[i], rows[i + 1]  # rows: conv1, maxpool, layer1, ..., layer4
-        planes = row.channels // block.expansion
-        hw, hw_in = row.height * row.width, prev.height * prev.width
-        total = 0
-        for b in range(row.blocks):
-            strided = b == 0 and i > 1
-            cin = prev.channels if b == 0 else row.channels
-            if block is Bottleneck:
-                first = hw_in if (strided and opts["stride_in"] == "3x3") else hw
-                total += planes * first + planes * hw + row.channels * hw
-            else:
-                total += 2 * planes * hw
-            changes_shape = strided or cin != row.channels
-            if not opts["plain"] and (opts["shortcut"] == "C"
-                                      or (opts["shortcut"] == "B" and changes_shape)):
-                total += row.channels * hw
-        per_stage[row.name] = total
-    name = arch if isinstance(arch, str) else f"{block.__name__} x {list(resolve_arch(arch)[1])}"
+    per_stage = {r.name: r.conv_outputs for r in rows if r.name in ("conv1", *spec.STAGES)}
     return ActivationMemory(
-        name=name, batch=batch, bytes_per_element=bytes_per_element,
-        stage_outputs=stage_outputs * batch, conv_outputs=sum(per_stage.values()) * batch,
+        name=arch if isinstance(arch, str) else label(arch), batch=batch,
+        bytes_per_element=bytes_per_element, stage_outputs=rows.stage_outputs * batch,
+        conv_outputs=rows.conv_outputs * batch,
         per_stage_conv_outputs={k: v * batch for k, v in per_stage.items()},
     )
 
@@ -346,13 +325,13 @@ def _names(names: object) -> tuple[str, ...]:
     return out
 
 
-def cost_table(names: Iterable[str] = tuple(ARCHS), input_size: Any = 224,
+def cost_table(names: Iterable[str] = RESNETS, input_size: Any = 224,
                **options: Any) -> list[ModelCost]:
     """Parameters, MACs and activation memory of each named model (from ``stage_table``)."""
     out = []
     for n in _names(names):
         rows = stage_table(n, input_size, **options)
-        out.append(ModelCost(n, sum(r.params for r in rows), sum(r.macs for r in rows),
+        out.append(ModelCost(n, rows.params, rows.macs,
                              activation_memory(n, input_size, **options)))
     return out
 

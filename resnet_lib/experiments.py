@@ -39,7 +39,7 @@ from torch import Tensor, nn
 
 from . import _checks
 from .blocks import BasicBlock
-from .model import ResNet
+from .model import ResNet, build
 
 # Weighted layers (the paper's count: convs + fc) -> BasicBlocks per stage. 10 is the smallest
 # four-stage ResNet (one block per stage); 18 and 34 are the paper's two BasicBlock depths.
@@ -237,7 +237,6 @@ def gradient_flow(
     Returns:
         ``{variant name: {layer name: gradient norm}}``, defaulting to ``GRADIENT_VARIANTS``.
     """
-    from .model import build  # the named architectures; imported here to keep imports light
 
     variants = GRADIENT_VARIANTS if variants is None else variants
     if not isinstance(variants, dict) or not variants:

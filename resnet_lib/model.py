@@ -1,12 +1,13 @@
-"""The ResNet family: one ``ResNet`` class, five named depths, and ``build(name)``.
+"""The ResNet family: one ``ResNet`` class, ten named builders, and ``build(name)``.
 
 References: He et al. 2015 (arXiv:1512.03385), Table 1; torchvision ``models/resnet.py``.
 
 With default options every model here has exactly torchvision's ``state_dict`` (names,
 shapes, order), so ``model.load_state_dict(torchvision_checkpoint, strict=True)`` works and
 gives identical outputs; ``tests/test_torchvision_parity.py`` proves it with fixtures written
-by real torchvision. The options are the variants a reader meets in the paper and in the
-wild, each one switch away from the default:
+by real torchvision. The networks themselves are described once, in ``spec.ARCHS``; the
+options (``spec.Options``) are the variants a reader meets in the paper and in the wild, each
+one switch away from the default:
 
 ========================  ==================================================================
 option                    why it exists
@@ -19,6 +20,10 @@ option                    why it exists
 ``plain=True``            no shortcuts at all: the paper's plain baselines.
 ``preact=True``           BN -> ReLU -> conv blocks (ResNet v2, He et al. 2016).
 ========================  ==================================================================
+
+The models check their arguments when built (where a reader types them) and nothing in
+``forward``: torch reports a wrongly shaped tensor itself, and a check on the input would
+stop ``torch.fx.symbolic_trace``, ``torch.export`` and every tool built on them.
 """
 
 from __future__ import annotations
@@ -28,53 +33,8 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
-from . import _checks
-from .blocks import BasicBlock, Bottleneck, block_type, make_shortcut
-
-# name -> (block, blocks per stage); Table 1 of the paper.
-ARCHS: dict[str, tuple[type[BasicBlock] | type[Bottleneck], tuple[int, int, int, int]]] = {
-    "resnet18": (BasicBlock, (2, 2, 2, 2)),
-    "resnet34": (BasicBlock, (3, 4, 6, 3)),
-    "resnet50": (Bottleneck, (3, 4, 6, 3)),
-    "resnet101": (Bottleneck, (3, 4, 23, 3)),
-    "resnet152": (Bottleneck, (3, 8, 36, 3)),
-}
-
-
-def check_options(
-    *, num_classes: int = 1000, in_channels: int = 3, width: int = 64, stem: str = "imagenet",
-    stride_in: str = "3x3", shortcut: str = "B", zero_init_residual: bool = False,
-    plain: bool = False, preact: bool = False,
-) -> dict[str, Any]:
-    """Validate the model options; the model and ``stage_table`` share these rules.
-
-    Unknown keywords are rejected by Python itself (``TypeError: unexpected keyword``).
-    """
-    return dict(
-        num_classes=_checks.positive_int("num_classes", num_classes),
-        in_channels=_checks.positive_int("in_channels", in_channels),
-        width=_checks.positive_int("width", width),
-        stem=_checks.choice("stem", stem, _checks.STEMS),
-        stride_in=_checks.choice("stride_in", stride_in, _checks.STRIDE_INS),
-        shortcut=_checks.choice("shortcut", shortcut, _checks.SHORTCUTS),
-        zero_init_residual=_checks.flag("zero_init_residual", zero_init_residual),
-        plain=_checks.flag("plain", plain),
-        preact=_checks.flag("preact", preact),
-    )
-
-
-def resolve_arch(arch: object) -> tuple[type[BasicBlock] | type[Bottleneck], tuple[int, ...]]:
-    """``"resnet50"`` or ``(Bottleneck, [3, 4, 6, 3])`` -> (block class, layers)."""
-    if isinstance(arch, str):
-        key = arch.lower().replace("-", "").replace("_", "")
-        if key not in ARCHS:
-            raise ValueError(f"unknown architecture {arch!r}; choose one of {', '.join(ARCHS)}")
-        return ARCHS[key]
-    if isinstance(arch, (tuple, list)) and len(arch) == 2:
-        return block_type(arch[0]), _checks.layers(arch[1])
-    raise TypeError(
-        f"arch must be a name ({', '.join(ARCHS)}) or a (block, layers) pair, got {arch!r}"
-    )
+from . import spec
+from .blocks import build_block, conv
 
 
 class ResNet(nn.Module):
@@ -83,53 +43,39 @@ class ResNet(nn.Module):
     Args:
         block: ``BasicBlock`` or ``Bottleneck`` (or ``"basic"`` / ``"bottleneck"``).
         layers: blocks in each of the four stages, e.g. ``(3, 4, 6, 3)``.
-        num_classes: outputs of the final fully connected layer (1000 for ImageNet).
-        in_channels: channels of the input image (3 for RGB).
-        width: channels of the stem and of layer1; layer2..4 double it each time
-            (64 -> 64/128/256/512 as in the paper).
-        stem, stride_in, shortcut, zero_init_residual, plain, preact: see the module docstring.
+        groups, width_per_group: ResNeXt's cardinality and width per group; Wide ResNet's
+            doubled width is ``width_per_group=128`` (torchvision's arguments).
+        **options: ``num_classes``, ``in_channels``, ``width``, ``stem``, ``stride_in``,
+            ``shortcut``, ``zero_init_residual``, ``plain``, ``preact``: see ``spec.Options``.
     """
 
-    def __init__(
-        self, block: Any, layers: Any, *, num_classes: int = 1000, in_channels: int = 3,
-        width: int = 64, stem: str = "imagenet", stride_in: str = "3x3", shortcut: str = "B",
-        zero_init_residual: bool = False, plain: bool = False, preact: bool = False,
-    ) -> None:
+    def __init__(self, block: Any, layers: Any, *, groups: int = 1, width_per_group: int = 64,
+                 **options: Any) -> None:
         super().__init__()
-        block = block_type(block)
-        layers = _checks.layers(layers)
-        opts = check_options(
-            num_classes=num_classes, in_channels=in_channels, width=width, stem=stem,
-            stride_in=stride_in, shortcut=shortcut, zero_init_residual=zero_init_residual,
-            plain=plain, preact=preact,
-        )
-        self.block, self.layers, self.options = block, layers, opts
-        self.in_channels = in_channels
-        self._stride_in, self._shortcut = stride_in, shortcut
-        self._plain, self._preact = plain, preact
+        arch = spec.custom(block, layers, groups, width_per_group)
+        opts = spec.options(**options)
+        self.arch, self.options = arch, opts
+        self.in_channels = opts.in_channels
+        net = spec.plan(arch, opts)
 
-        self.inplanes = width
-        if stem == "imagenet":
-            # 7x7/2 conv then 3x3/2 max pool: 224 -> 112 -> 56 before any residual block.
-            self.conv1 = nn.Conv2d(in_channels, width, kernel_size=7, stride=2, padding=3,
-                                   bias=False)
-        else:
-            # Small images (CIFAR, 32x32): a 3x3/1 conv and no pooling keeps the full size.
-            self.conv1 = nn.Conv2d(in_channels, width, kernel_size=3, stride=1, padding=1,
-                                   bias=False)
-        self.bn1 = nn.BatchNorm2d(width)
+        # ImageNet stem: 7x7/2 conv then 3x3/2 max pool, 224 -> 112 -> 56 before any block.
+        # CIFAR stem: a 3x3/1 conv and no pooling keeps a 32x32 image at full size.
+        self.conv1 = conv(net.conv1)
+        self.bn1 = nn.BatchNorm2d(net.conv1.out_channels)
         self.relu = nn.ReLU(inplace=True)
-        self.maxpool = (nn.MaxPool2d(kernel_size=3, stride=2, padding=1) if stem == "imagenet"
+        pool = net.maxpool
+        self.maxpool = (nn.MaxPool2d(pool.kernel, pool.stride, pool.padding) if pool
                         else nn.Identity())
-        self.layer1 = self._make_layer(block, width, layers[0])
-        self.layer2 = self._make_layer(block, width * 2, layers[1], stride=2)
-        self.layer3 = self._make_layer(block, width * 4, layers[2], stride=2)
-        self.layer4 = self._make_layer(block, width * 8, layers[3], stride=2)
-        if preact:
+        self.layer1 = self._make_layer(net.stages[0])
+        self.layer2 = self._make_layer(net.stages[1])
+        self.layer3 = self._make_layer(net.stages[2])
+        self.layer4 = self._make_layer(net.stages[3])
+        self.preact = opts.preact
+        if opts.preact:
             # v2 blocks end on a conv, so the head needs its own BN + ReLU.
-            self.bn_final = nn.BatchNorm2d(self.inplanes)
+            self.bn_final = nn.BatchNorm2d(net.features)
         self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
-        self.fc = nn.Linear(width * 8 * block.expansion, num_classes)
+        self.fc = nn.Linear(net.features, opts.num_classes)
 
         # torchvision's initialisation, so that a fresh model behaves like a fresh torchvision one.
         for m in self.modules():
@@ -138,41 +84,18 @@ class ResNet(nn.Module):
             elif isinstance(m, nn.BatchNorm2d):
                 nn.init.constant_(m.weight, 1)
                 nn.init.constant_(m.bias, 0)
-        if zero_init_residual:
+        if opts.zero_init_residual:
             # The last BN of each residual branch starts at gamma = 0: F(x) = 0, block = identity.
             for m in self.modules():
-                if isinstance(m, Bottleneck):
-                    nn.init.constant_(m.bn3.weight, 0)
-                elif isinstance(m, BasicBlock):
-                    nn.init.constant_(m.bn2.weight, 0)
+                if hasattr(m, "zero_init_last"):
+                    m.zero_init_last()
 
-    def _make_layer(self, block: Any, planes: int, blocks: int, stride: int = 1) -> nn.Sequential:
-        """One stage: the first block may change the shape (stride, channels); the rest keep it."""
-        layers = []
-        for i in range(blocks):
-            s = stride if i == 0 else 1
-            outplanes = planes * block.expansion
-            downsample = make_shortcut(self.inplanes, outplanes, s, self._shortcut,
-                                       plain=self._plain, preact=self._preact)
-            kwargs: dict[str, Any] = dict(plain=self._plain, preact=self._preact)
-            if block is Bottleneck:
-                kwargs["stride_in"] = self._stride_in
-            layers.append(block(self.inplanes, planes, s, downsample, **kwargs))
-            self.inplanes = outplanes
-        return nn.Sequential(*layers)
+    def _make_layer(self, blocks: tuple[spec.BlockPlan, ...]) -> nn.Sequential:
+        """One stage. torchvision's ``_make_layer(block, planes, blocks, stride)`` keeps a running
+        ``self.inplanes``; here ``spec.plan`` has done that bookkeeping for every block."""
+        return nn.Sequential(*(build_block(b, self.arch, self.options) for b in blocks))
 
     def forward(self, x: Tensor) -> Tensor:
-        if not isinstance(x, Tensor):
-            raise TypeError(f"input must be a torch.Tensor of shape (N, C, H, W), got "
-                            f"{type(x).__name__}")
-        if x.dim() != 4:
-            raise ValueError(f"input must be 4-D (N, C, H, W), got shape {tuple(x.shape)}")
-        if x.shape[1] != self.in_channels:
-            raise ValueError(f"input has {x.shape[1]} channels but the model expects "
-                             f"in_channels={self.in_channels}; shape {tuple(x.shape)}")
-        if not x.is_floating_point():
-            raise TypeError(f"input must be a floating-point tensor, got dtype {x.dtype}")
-
         x = self.conv1(x)  # (N, 64, 112, 112) at 224x224
         x = self.bn1(x)
         x = self.relu(x)
@@ -182,7 +105,7 @@ class ResNet(nn.Module):
         x = self.layer2(x)  # (N, 128*e, 28, 28)
         x = self.layer3(x)  # (N, 256*e, 14, 14)
         x = self.layer4(x)  # (N, 512*e, 7, 7)
-        if self._preact:
+        if self.preact:
             x = torch.relu(self.bn_final(x))
 
         x = self.avgpool(x)  # (N, 512*e, 1, 1)
@@ -191,31 +114,38 @@ class ResNet(nn.Module):
         return x
 
 
-def _factory(name: str):
-    block, layers = ARCHS[name]
+def build(name: str, **options: Any) -> ResNet:
+    """Build a model by name, e.g. ``build("resnet50", stride_in="1x1")``."""
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string, one of {', '.join(spec.ARCHS)}; got {name!r}")
+    arch = spec.resolve(name)
+    return ResNet(arch.block, arch.layers, groups=arch.groups,
+                  width_per_group=arch.width_per_group, **options)
+
+
+def _builder(name: str):
+    arch = spec.ARCHS[name]
 
     def make(**options: Any) -> ResNet:
-        return ResNet(block, layers, **options)
+        return build(name, **options)
 
-    depth = name.removeprefix("resnet")
     make.__name__ = make.__qualname__ = name
+    extra = (f", groups={arch.groups}, width_per_group={arch.width_per_group}"
+             if (arch.groups, arch.width_per_group) != (1, 64) else "")
     make.__doc__ = (
-        f"ResNet-{depth}: {block.__name__} x {list(layers)}. Takes the options of ``ResNet``; "
-        f"with the defaults its state_dict is torchvision's ``{name}``."
+        f"{arch.label}: {arch.block} blocks x {list(arch.layers)}{extra}. Takes the options "
+        f"of ``ResNet``; with the defaults its state_dict is torchvision's ``{name}``."
     )
     return make
 
 
-resnet18 = _factory("resnet18")
-resnet34 = _factory("resnet34")
-resnet50 = _factory("resnet50")
-resnet101 = _factory("resnet101")
-resnet152 = _factory("resnet152")
-
-
-def build(name: str, **options: Any) -> ResNet:
-    """Build a model by name, e.g. ``build("resnet50", stride_in="1x1")``."""
-    if not isinstance(name, str):
-        raise TypeError(f"name must be a string, one of {', '.join(ARCHS)}; got {name!r}")
-    block, layers = resolve_arch(name)
-    return ResNet(block, layers, **options)
+resnet18 = _builder("resnet18")
+resnet34 = _builder("resnet34")
+resnet50 = _builder("resnet50")
+resnet101 = _builder("resnet101")
+resnet152 = _builder("resnet152")
+resnext50_32x4d = _builder("resnext50_32x4d")
+resnext101_32x8d = _builder("resnext101_32x8d")
+resnext101_64x4d = _builder("resnext101_64x4d")
+wide_resnet50_2 = _builder("wide_resnet50_2")
+wide_resnet101_2 = _builder("wide_resnet101_2")

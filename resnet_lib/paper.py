@@ -34,7 +34,8 @@ from torch import nn
 
 from . import _checks
 from .analysis import stage_table
-from .model import ARCHS, build
+from .model import build
+from .spec import ARCHS
 
 PAPER = "He et al. 2015, arXiv:1512.03385"
 SOURCES = {
@@ -382,12 +383,12 @@ def table1_from_code(name: str, stride_in: str = "1x1", input_size: Any = 224) -
     """
     name = _name(name)
     _checks.choice("stride_in", stride_in, _checks.STRIDE_INS)
-    rows = {r.name: r for r in stage_table(name, input_size, stride_in=stride_in)}
+    rows = stage_table(name, input_size, stride_in=stride_in)
     conv1, maxpool, stages = _module_layouts(name, stride_in)
     outputs = {s: (rows[TORCHVISION_STAGE[s]].height, rows[TORCHVISION_STAGE[s]].width)
                for s in TABLE1_STAGES}
-    gflops = sum(r.macs for r in rows.values()) / 1e9
-    return Table1Column(name, DEPTHS[name], conv1, maxpool, stages, outputs,  # type: ignore[arg-type]
+    gflops = rows.macs / 1e9
+    return Table1Column(name, ARCHS[name].depth, conv1, maxpool, stages, outputs,  # type: ignore[arg-type]
                         gflops, f"resnet_lib, stride_in={stride_in!r}, input {input_size}")
 
 
@@ -485,8 +486,8 @@ def torchvision_comparison() -> list[PublishedRow]:
         v15 = stage_table(name, stride_in="3x3")
         v1 = stage_table(name, stride_in="1x1")
         out.append(PublishedRow(
-            name, sum(r.params for r in v15), pub.params, sum(r.macs for r in v15) / 1e9,
-            pub.gflops, sum(r.macs for r in v1) / 1e9, TABLE1[name].gflops,
+            name, v15.params, pub.params, v15.macs / 1e9,
+            pub.gflops, v1.macs / 1e9, TABLE1[name].gflops,
         ))
     return out
 

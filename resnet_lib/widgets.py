@@ -22,20 +22,10 @@ from IPython import get_ipython
 from IPython.display import display
 
 from . import _checks
-from .explorer import (
-    DEFAULT,
-    STAGES,
-    STEM_LABELS,
-    STRIDE_LABELS,
-    StageData,
-    arch_label,
-    has_bottleneck,
-    parse_size,
-    refresh_stage_figure,
-    stage_data,
-    stage_figure,
-)
-from .model import ARCHS
+from .explorer import ARCHS, DEFAULT, STAGES, StageData, has_bottleneck, parse_size, stage_data
+from .figures.explorer import refresh_stage_figure, stage_figure
+from .style import STEM_LABELS, STRIDE_LABELS
+from .style import label as arch_label
 
 _WIDE = {"description_width": "initial"}
 

@@ -8,19 +8,14 @@ import math
 import pytest
 import torch
 from torch import nn
+from torchvision_ref import GMACS_3, PARAMS  # noqa: E402  (read from the fixtures)
 
 import resnet_lib as R
 
-# torchvision IMAGENET1K_V1 metadata (FACTS.md): params and GFLOPS (= GMACs) at 224x224.
-TORCHVISION = {
-    "resnet18": (11_689_512, 1.814),
-    "resnet34": (21_797_672, 3.664),
-    "resnet50": (25_557_032, 4.089),
-    "resnet101": (44_549_160, 7.801),
-    "resnet152": (60_192_808, 11.514),
-}
-# Multiply-adds with the paper's stride placement (FACTS.md): the paper's 3.8 / 7.6 / 11.3.
-PAPER_V1_GMACS = {"resnet50": 3.858, "resnet101": 7.570, "resnet152": 11.282}
+# torchvision's params and GMACs at 224x224, as counted by real torchvision.
+TORCHVISION = {n: (PARAMS[n], GMACS_3[n]) for n in R.RESNETS}
+# Multiply-adds with the paper's stride placement: the paper's 3.8 / 7.6 / 11.3.
+PAPER_V1_GMACS = {n: GMACS_3[f"{n}_v1"] for n in ("resnet50", "resnet101", "resnet152")}
 PAPER_TABLE1_GFLOPS = {"resnet18": 1.8, "resnet34": 3.6, "resnet50": 3.8, "resnet101": 7.6,
                        "resnet152": 11.3}
 

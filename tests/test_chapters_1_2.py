@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 import torch
+from torchvision_ref import GMACS_3, PARAMS
 
 import resnet_lib as R
-from resnet_lib import paper, plots
+from resnet_lib import figures, paper, style
 
 CHAPTERS = Path(__file__).resolve().parent.parent / "chapters"
 NOTEBOOKS = ["01_whole_picture.ipynb", "02_stem.ipynb"]
@@ -27,7 +28,7 @@ PAPER_CHANNELS = {"conv1": 64, "maxpool": 64, "layer1": 64, "layer2": 128, "laye
                   "layer4": 512, "avgpool": 512}
 RESNET34_BLOCKS = {"layer1": 3, "layer2": 4, "layer3": 6, "layer4": 3}
 # torchvision IMAGENET1K_V1 metadata for resnet34: parameters and GFLOPS (= GMACs).
-TV_RESNET34_PARAMS, TV_RESNET34_GMACS = 21_797_672, 3.664
+TV_RESNET34_PARAMS, TV_RESNET34_GMACS = PARAMS["resnet34"], GMACS_3["resnet34"]
 BOXES = ["input", "conv1", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool", "fc"]
 
 
@@ -44,7 +45,7 @@ def diagram_labels(fig) -> dict[str, str]:
 
 
 def test_diagram_has_one_box_per_stage_in_order():
-    fig = plots.resnet_diagram_figure("resnet34", 224)
+    fig = figures.resnet_diagram_figure("resnet34", 224)
     (trace,) = fig.data
     assert list(trace.customdata) == BOXES
     boxes = [s for s in fig.layout.shapes if s.line.width]  # the bands have no outline
@@ -61,7 +62,7 @@ def test_diagram_has_one_box_per_stage_in_order():
 
 
 def test_diagram_labels_carry_the_papers_shapes_for_resnet34():
-    labels = diagram_labels(plots.resnet_diagram_figure("resnet34", 224))
+    labels = diagram_labels(figures.resnet_diagram_figure("resnet34", 224))
     assert "3 × 224 × 224" in labels["input"]
     for name, side in PAPER_SIDE.items():
         assert f"{PAPER_CHANNELS[name]} × {side} × {side}" in labels[name], name
@@ -77,7 +78,7 @@ def test_diagram_labels_carry_the_papers_shapes_for_resnet34():
     ("resnet101", (224, 320), {}), ("resnet152", 193, {"width": 32, "num_classes": 10}),
 ])
 def test_diagram_labels_and_hover_equal_stage_table(arch, size, options):
-    fig = plots.resnet_diagram_figure(arch, size, **options)
+    fig = figures.resnet_diagram_figure(arch, size, **options)
     labels = diagram_labels(fig)
     (trace,) = fig.data
     hovers = dict(zip(trace.customdata, trace.hovertext, strict=True))
@@ -85,55 +86,55 @@ def test_diagram_labels_and_hover_equal_stage_table(arch, size, options):
         expected = (f"{row.channels} class scores" if row.name == "fc"
                     else f"{row.channels} × {row.height} × {row.width}")
         assert expected in labels[row.name]
-        assert plots.shape_label(row) == f"{row.channels} × {row.height} × {row.width}"
+        assert style.shape_label(row) == f"{row.channels} × {row.height} × {row.width}"
         assert f"params: {row.params:,}" in hovers[row.name]
         assert f"multiply-adds: {row.macs:,}" in hovers[row.name]
         assert f"receptive field: {row.receptive_field} px" in hovers[row.name]
 
 
 def test_diagram_follows_the_model_options():
-    labels = diagram_labels(plots.resnet_diagram_figure("resnet50", 224))
+    labels = diagram_labels(figures.resnet_diagram_figure("resnet50", 224))
     assert "2048 × 7 × 7" in labels["layer4"] and "3 × Bottleneck" in labels["layer4"]
-    labels = diagram_labels(plots.resnet_diagram_figure("resnet34", 32, stem="cifar"))
+    labels = diagram_labels(figures.resnet_diagram_figure("resnet34", 32, stem="cifar"))
     assert "3×3 conv, stride 1" in labels["conv1"]
     assert "no max pool" in labels["maxpool"]
     assert "512 × 4 × 4" in labels["layer4"]  # 32 / 8
-    labels = diagram_labels(plots.resnet_diagram_figure("resnet34", (224, 320)))
+    labels = diagram_labels(figures.resnet_diagram_figure("resnet34", (224, 320)))
     assert "3 × 224 × 320" in labels["input"] and "512 × 7 × 10" in labels["layer4"]
 
 
 def test_diagram_title_names_the_network():
-    fig = plots.resnet_diagram_figure("resnet34", 224)
+    fig = figures.resnet_diagram_figure("resnet34", 224)
     assert fig.layout.title.text.startswith("ResNet-34 at 224 × 224")
-    assert plots.resnet_diagram_figure("resnet152").layout.title.text.startswith("ResNet-152")
+    assert figures.resnet_diagram_figure("resnet152").layout.title.text.startswith("ResNet-152")
 
 
 def test_diagram_rejects_bad_arguments():
     with pytest.raises(ValueError):
-        plots.resnet_diagram_figure("resnet35")
+        figures.resnet_diagram_figure("resnet35")
     with pytest.raises(ValueError):
-        plots.resnet_diagram_figure("resnet34", 224, stem="tiny")
+        figures.resnet_diagram_figure("resnet34", 224, stem="tiny")
 
 
 # --- stem_sides_figure -----------------------------------------------------------------------
 
 
 def test_stem_sides_traces_equal_stage_table():
-    fig = plots.stem_sides_figure("resnet34", input_sizes=(224, 32))
+    fig = figures.stem_sides_figure("resnet34", input_sizes=(224, 32))
     assert len(fig.data) == 4
     assert fig.layout.yaxis.type == "log"
     for trace in fig.data:
         size = int(re.search(r"(\d+)×\1$", trace.name).group(1))
         stem = "imagenet" if trace.name.startswith("ImageNet") else "cifar"
         rows = rows_by_name("resnet34", size, stem=stem)
-        assert list(trace.x) == list(plots.SIDE_POINTS)
-        assert list(trace.y) == [size] + [rows[p].height for p in plots.SIDE_POINTS[1:]]
+        assert list(trace.x) == list(figures.SIDE_POINTS)
+        assert list(trace.y) == [size] + [rows[p].height for p in figures.SIDE_POINTS[1:]]
         last = rows["layer4"].height
         assert trace.text[-1] == f"{last}×{last}" and not any(trace.text[:-1])
 
 
 def test_stem_sides_matches_the_paper_and_the_chapters_claims():
-    fig = plots.stem_sides_figure("resnet34", input_sizes=(224, 32))
+    fig = figures.stem_sides_figure("resnet34", input_sizes=(224, 32))
     sides = {t.name: list(t.y) for t in fig.data}
     # Table 1 of the paper: 224 -> 112 -> 56 -> 56 -> 28 -> 14 -> 7.
     assert sides["ImageNet stem, 224×224"] == [224, 112, 56, 56, 28, 14, 7]

@@ -16,9 +16,11 @@ import pytest
 import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
+from torchvision_ref import GMACS_3, PARAMS
 
 from resnet_lib import (
     ARCHS,
+    RESNETS,
     BasicBlock,
     Bottleneck,
     build,
@@ -30,7 +32,7 @@ from resnet_lib import (
     trace_shapes,
     weighted_layers,
 )
-from resnet_lib.plots import (
+from resnet_lib.figures import (
     WEIGHTED_STAGES,
     block_counts_figure,
     block_diagram_figure,
@@ -54,11 +56,9 @@ PAPER_BASIC_SHAPES = [(64, 56), (128, 28), (256, 14), (512, 7)]
 PAPER_DEPTH = {"resnet18": 18, "resnet34": 34, "resnet50": 50, "resnet101": 101, "resnet152": 152}
 # Paper Table 1 "FLOPs" (multiply-adds, x10^9) and FACTS.md's multiply-add counts.
 PAPER_GFLOPS = {"resnet50": 3.8, "resnet101": 7.6, "resnet152": 11.3}
-V1_GMACS = {"resnet50": 3.858, "resnet101": 7.570, "resnet152": 11.282}
-TORCHVISION_GMACS = {"resnet18": 1.814, "resnet34": 3.664, "resnet50": 4.089,
-                     "resnet101": 7.801, "resnet152": 11.514}
-TORCHVISION_PARAMS = {"resnet18": 11_689_512, "resnet34": 21_797_672, "resnet50": 25_557_032,
-                      "resnet101": 44_549_160, "resnet152": 60_192_808}
+V1_GMACS = {n: GMACS_3[f"{n}_v1"] for n in ("resnet50", "resnet101", "resnet152")}
+TORCHVISION_GMACS = {n: GMACS_3[n] for n in RESNETS}
+TORCHVISION_PARAMS = {n: PARAMS[n] for n in RESNETS}
 
 
 def conv_weights(module: nn.Module) -> int:
@@ -190,7 +190,7 @@ def test_the_first_conv_of_a_downsampling_block_costs_half():
 def test_deeper_networks_add_their_blocks_mostly_to_layer3():
     base = PAPER_LAYERS["resnet50"][1]
     for arch in ("resnet101", "resnet152"):
-        added = [n - b for n, b in zip(ARCHS[arch][1], base, strict=True)]
+        added = [n - b for n, b in zip(ARCHS[arch].layers, base, strict=True)]
         assert max(added) == added[2] > sum(added) / 2
 
 
@@ -234,7 +234,8 @@ def test_stage_costs_figure_plots_stage_table():
     assert [b.label for b in buttons] == ["ResNet-34", "ResNet-18", "ResNet-50", "ResNet-101",
                                           "ResNet-152"]
     assert buttons[2].args[0]["visible"] == [j in (4, 5) for j in range(10)]
-    assert "ResNet-34" in fig.layout.title.text and "21,797,672" in fig.layout.title.text
+    title = fig.layout.title.text
+    assert "ResNet-34" in title and f"{PARAMS['resnet34']:,}" in title
 
 
 def test_stage_costs_figure_follows_input_size_and_options():
@@ -276,7 +277,7 @@ def test_expansion_and_resnet50_widths():
 
 
 def test_resnet50_is_resnet34s_block_counts_with_three_layer_blocks():
-    assert ARCHS["resnet50"][1] == ARCHS["resnet34"][1] == PAPER_LAYERS["resnet34"][1]
+    assert ARCHS["resnet50"].layers == ARCHS["resnet34"].layers == PAPER_LAYERS["resnet34"][1]
     assert weighted_layers("resnet50").weighted == 1 + 3 * 16 + 1 == 50
     model = resnet50()
     convs = [n for n, m in model.named_modules() if isinstance(m, nn.Conv2d)]
@@ -405,7 +406,8 @@ def test_stride_placement_figure_plots_both_stage_tables():
     assert list(fig.data[1].y) == [v15[s].macs for s in WEIGHTED_STAGES]
     labelled = [s for s, t in zip(WEIGHTED_STAGES, fig.data[1].text, strict=True) if t]
     assert labelled == ["layer2", "layer3", "layer4"]
-    assert "3.858" in fig.layout.title.text and "4.089" in fig.layout.title.text
+    assert f"{V1_GMACS['resnet50']:.3f}" in fig.layout.title.text
+    assert f"{TORCHVISION_GMACS['resnet50']:.3f}" in fig.layout.title.text
 
 
 # --- the notebooks follow the chapter template -----------------------------------------------

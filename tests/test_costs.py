@@ -18,7 +18,7 @@ import pytest
 import torch
 from torch import nn
 
-from resnet_lib import build, costs, paper, plots, stage_table
+from resnet_lib import build, costs, figures, paper, stage_table
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = json.loads((ROOT / "tests" / "fixtures" / "torchvision_models.json").read_text())[
@@ -440,7 +440,7 @@ def fake_latency(name: str, median: float) -> costs.Latency:
 def test_latency_vs_macs_figure():
     table = costs.cost_table(["resnet18", "resnet50"])
     lats = [fake_latency("resnet18", 30.0), fake_latency("resnet50", 80.0)]
-    fig = plots.latency_vs_macs_figure(lats, table)
+    fig = figures.latency_vs_macs_figure(lats, table)
     line, trace = fig.data
     assert list(line.x) == [0, FIXTURES["resnet50"]["macs_224"] / 1e9]
     assert line.y[1] == pytest.approx(30.0 * FIXTURES["resnet50"]["macs_224"]
@@ -451,13 +451,13 @@ def test_latency_vs_macs_figure():
     assert list(trace.error_y.arrayminus) == pytest.approx([3.0, 8.0])
     assert "1 thread" in fig.layout.title.text
     with pytest.raises(ValueError):
-        plots.latency_vs_macs_figure([fake_latency("resnet34", 50.0)], table)
+        figures.latency_vs_macs_figure([fake_latency("resnet34", 50.0)], table)
 
 
 def test_relative_costs_figure():
     table = costs.cost_table(["resnet18", "resnet50"])
     lats = [fake_latency("resnet18", 30.0), fake_latency("resnet50", 90.0)]
-    fig = plots.relative_costs_figure(table, lats, costs.cited_throughput())
+    fig = figures.relative_costs_figure(table, lats, costs.cited_throughput())
     by = {t.name: list(t.y) for t in fig.data}
     assert by["CPU time (measured here)"] == pytest.approx([1.0, 3.0])
     assert by["NVIDIA H200 time, inference"] == pytest.approx([1.0, 39_293 / 15_483])
@@ -467,4 +467,4 @@ def test_relative_costs_figure():
     assert by["multiply-adds"] == pytest.approx(
         [1.0, FIXTURES["resnet50"]["macs_224"] / FIXTURES["resnet18"]["macs_224"]])
     with pytest.raises(ValueError):
-        plots.relative_costs_figure(table, lats, costs.cited_throughput(), baseline="resnet34")
+        figures.relative_costs_figure(table, lats, costs.cited_throughput(), baseline="resnet34")

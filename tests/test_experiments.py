@@ -17,8 +17,18 @@ import nbformat
 import pytest
 import torch
 from torch import nn
+from torchvision_ref import PARAMS
 
-from resnet_lib import BasicBlock, Bottleneck, ResNet, build, count_params, weighted_layers
+from resnet_lib import (
+    BasicBlock,
+    Bottleneck,
+    PreActBasicBlock,
+    PreActBottleneck,
+    ResNet,
+    build,
+    count_params,
+    weighted_layers,
+)
 from resnet_lib.blocks import conv1x1
 from resnet_lib.experiments import (
     SMALL_DEPTHS,
@@ -34,14 +44,14 @@ from resnet_lib.experiments import (
     train_curve,
     weighted_modules,
 )
-from resnet_lib.plots import degradation_figure, gradient_flow_figure, training_curves_figure
+from resnet_lib.figures import degradation_figure, gradient_flow_figure, training_curves_figure
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTER = ROOT / "chapters" / "05_skip_connections.ipynb"
 
-# torchvision resnet34 IMAGENET1K_V1 metadata (FACTS.md): option B, v1 blocks.
-TORCHVISION_RESNET34 = 21_797_672
-TORCHVISION_RESNET50 = 25_557_032
+# torchvision's parameter counts (option B), read from the fixtures.
+TORCHVISION_RESNET34 = PARAMS["resnet34"]
+TORCHVISION_RESNET50 = PARAMS["resnet50"]
 # He et al. 2015, Table 2: ImageNet top-1 validation error (%), 10-crop.
 PAPER_TABLE2 = {"plain-18": 27.94, "ResNet-18": 27.88, "plain-34": 28.54, "ResNet-34": 25.03}
 
@@ -293,7 +303,7 @@ def test_zero_init_residual_bottleneck_returns_its_input():
 
 
 def test_preact_basic_block_with_zero_last_conv_is_exactly_the_identity():
-    block = BasicBlock(8, 8, preact=True)
+    block = PreActBasicBlock(8, 8)
     nn.init.zeros_(block.conv2.weight)
     x = torch.randn(2, 8, 5, 5)  # negative values too: no ReLU after the addition
     assert (x < 0).any()
@@ -307,7 +317,7 @@ def test_preact_basic_block_with_zero_last_conv_is_exactly_the_identity():
 
 
 def test_preact_bottleneck_with_zero_last_conv_is_exactly_the_identity():
-    block = Bottleneck(16, 4, preact=True)
+    block = PreActBottleneck(16, 4)
     nn.init.zeros_(block.conv3.weight)
     x = torch.randn(2, 16, 5, 5)
     assert torch.equal(block(x), x)
@@ -321,7 +331,7 @@ def test_preact_zero_init_residual_blocks_start_as_the_identity():
 
 
 def test_preact_block_order_is_bn_relu_conv():
-    block = BasicBlock(8, 16, stride=2, preact=True, downsample=nn.Sequential(conv1x1(8, 16, 2)))
+    block = PreActBasicBlock(8, 16, stride=2, downsample=nn.Sequential(conv1x1(8, 16, 2)))
     # The first BN normalises the block's *input* channels; the second, the inner ones.
     assert block.bn1.num_features == 8 and block.bn2.num_features == 16
     calls: list[str] = []

@@ -13,14 +13,7 @@ def n_params(module: nn.Module) -> int:
     return sum(p.numel() for p in module.parameters())
 
 
-def test_archs_table_is_table1():
-    assert {k: (v[0].__name__, v[1]) for k, v in R.ARCHS.items()} == {
-        "resnet18": ("BasicBlock", (2, 2, 2, 2)),
-        "resnet34": ("BasicBlock", (3, 4, 6, 3)),
-        "resnet50": ("Bottleneck", (3, 4, 6, 3)),
-        "resnet101": ("Bottleneck", (3, 4, 23, 3)),
-        "resnet152": ("Bottleneck", (3, 8, 36, 3)),
-    }
+def test_expansion():
     assert (R.BasicBlock.expansion, R.Bottleneck.expansion) == (1, 4)
 
 
@@ -188,22 +181,6 @@ def test_bad_arguments_raise_clear_errors(call, error, words):
     message = str(info.value)
     for word in words:
         assert word in message, (word, message)
-
-
-@pytest.mark.parametrize(
-    "x, error, words",
-    [
-        (torch.randn(3, 64, 64), ValueError, ["4-D", "(3, 64, 64)"]),
-        (torch.randn(1, 1, 64, 64), ValueError, ["1 channels", "in_channels=3"]),
-        (torch.zeros(1, 3, 64, 64, dtype=torch.int64), TypeError, ["floating", "int64"]),
-        ([[1.0]], TypeError, ["Tensor", "list"]),
-    ],
-)
-def test_forward_rejects_bad_inputs(x, error, words):
-    with pytest.raises(error) as info:
-        R.resnet18()(x)
-    for word in words:
-        assert word in str(info.value)
 
 
 def test_unknown_keyword_is_rejected():

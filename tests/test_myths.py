@@ -24,8 +24,8 @@ from resnet_lib import (
     build,
     costs,
     count_params,
+    figures,
     paper,
-    plots,
     resnet18,
     resnet34,
     resnet50,
@@ -328,7 +328,7 @@ def test_gpu_prose_leaves_cited_or_measured_to_the_printed_line(filename):
 
 
 def test_myth_figures():
-    fig = plots.layer_counts_figure()
+    fig = figures.layer_counts_figure()
     by = {t.name: list(t.y) for t in fig.data}
     assert by["weighted layers (the name)"] == [18, 34, 50, 101, 152]
     assert by["Conv2d modules"] == [FIXTURES[n]["conv2d_count"] for n in NAMES]
@@ -336,8 +336,8 @@ def test_myth_figures():
     assert by["leaf modules"][0] == 52
     mask = torch.zeros(8, 8)
     mask[::2, ::2] = 1
-    fig = plots.projection_reads_figure(mask)
+    fig = figures.projection_reads_figure(mask)
     assert "16 of 64" in fig.layout.title.text
     assert list(fig.data[0].z[0][:2]) == [1.0, 0.0]
     with pytest.raises(ValueError):
-        plots.projection_reads_figure([])
+        figures.projection_reads_figure([])

@@ -9,8 +9,9 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import pytest
 from torch import nn
+from torchvision_ref import GMACS
 
-from resnet_lib import model, plots, render
+from resnet_lib import figures, model, render
 from resnet_lib.analysis import stage_table
 from resnet_lib.blocks import BasicBlock, Bottleneck
 
@@ -25,10 +26,10 @@ def rows_of(arch, input_size=224, **options):
 
 
 def test_stem_sides_accepts_one_int_size_and_a_list_of_stems():
-    fig = plots.stem_sides_figure("resnet18", input_sizes=32, stems=["cifar"])
+    fig = figures.stem_sides_figure("resnet18", input_sizes=32, stems=["cifar"])
     assert [t.name for t in fig.data] == ["CIFAR stem, 32×32"]
     assert list(fig.data[0].y) == [32, 32, 32, 32, 16, 8, 4]
-    fig = plots.stem_sides_figure("resnet18", input_sizes=[224], stems=("imagenet",))
+    fig = figures.stem_sides_figure("resnet18", input_sizes=[224], stems=("imagenet",))
     assert [t.name for t in fig.data] == ["ImageNet stem, 224×224"]
 
 
@@ -42,7 +43,7 @@ def test_stem_sides_accepts_one_int_size_and_a_list_of_stems():
 ])
 def test_stem_sides_rejects_bad_input_sizes(sizes, error, words):
     with pytest.raises(error) as info:
-        plots.stem_sides_figure("resnet18", input_sizes=sizes)
+        figures.stem_sides_figure("resnet18", input_sizes=sizes)
     assert all(w in str(info.value) for w in words), str(info.value)
 
 
@@ -54,7 +55,7 @@ def test_stem_sides_rejects_bad_input_sizes(sizes, error, words):
 ])
 def test_stem_sides_rejects_bad_stems(stems, error, words):
     with pytest.raises(error) as info:
-        plots.stem_sides_figure("resnet18", input_sizes=(32,), stems=stems)
+        figures.stem_sides_figure("resnet18", input_sizes=(32,), stems=stems)
     assert all(w in str(info.value) for w in words), str(info.value)
 
 
@@ -62,10 +63,10 @@ def test_stem_sides_rejects_bad_stems(stems, error, words):
 
 
 def test_block_counts_takes_one_name_or_a_pair():
-    fig = plots.block_counts_figure("resnet34")
+    fig = figures.block_counts_figure("resnet34")
     assert list(fig.data[0].y) == ["ResNet-34 (BasicBlock)"]
     assert [list(t.x) for t in fig.data] == [[3], [4], [6], [3]]
-    fig = plots.block_counts_figure(PAIR)
+    fig = figures.block_counts_figure(PAIR)
     assert list(fig.data[0].y) == ["ResNet (Bottleneck, 3-4-6-3)"]
     assert [list(t.x) for t in fig.data] == [[3], [4], [6], [3]]
     assert fig.layout.annotations[0].text.endswith("= 50 layers")
@@ -79,7 +80,7 @@ def test_block_counts_takes_one_name_or_a_pair():
 ])
 def test_block_counts_rejects_bad_archs(archs, error, words):
     with pytest.raises(error) as info:
-        plots.block_counts_figure(archs)
+        figures.block_counts_figure(archs)
     assert all(w in str(info.value) for w in words), str(info.value)
 
 
@@ -87,12 +88,12 @@ def test_block_counts_rejects_bad_archs(archs, error, words):
 
 
 def test_stage_costs_takes_a_block_layers_pair_like_stage_table():
-    fig = plots.stage_costs_figure(PAIR)
+    fig = figures.stage_costs_figure(PAIR)
     rows = rows_of(PAIR)
-    assert list(fig.data[0].y) == [rows[s].params for s in plots.WEIGHTED_STAGES]
-    assert list(fig.data[1].y) == [rows[s].macs for s in plots.WEIGHTED_STAGES]
+    assert list(fig.data[0].y) == [rows[s].params for s in figures.WEIGHTED_STAGES]
+    assert list(fig.data[1].y) == [rows[s].macs for s in figures.WEIGHTED_STAGES]
     assert fig.layout.title.text.startswith("ResNet (Bottleneck, 3-4-6-3):")
-    fig = plots.stage_costs_figure(["resnet18", PAIR, ("basic", [1, 1, 1, 1])])
+    fig = figures.stage_costs_figure(["resnet18", PAIR, ("basic", [1, 1, 1, 1])])
     assert [b.label for b in fig.layout.updatemenus[0].buttons] == [
         "ResNet-18", "ResNet (Bottleneck, 3-4-6-3)", "ResNet (BasicBlock, 1-1-1-1)"]
 
@@ -106,17 +107,18 @@ def test_stage_costs_takes_a_block_layers_pair_like_stage_table():
 ])
 def test_stage_costs_rejects_bad_archs(archs, error, words):
     with pytest.raises(error) as info:
-        plots.stage_costs_figure(archs)
+        figures.stage_costs_figure(archs)
     assert all(w in str(info.value) for w in words), str(info.value)
 
 
 def test_stride_placement_takes_a_pair_and_names_a_bad_arch():
-    fig = plots.stride_placement_figure(PAIR)
+    fig = figures.stride_placement_figure(PAIR)
     v1 = rows_of(PAIR, stride_in="1x1")
-    assert list(fig.data[0].y) == [v1[s].macs for s in plots.WEIGHTED_STAGES]
-    assert fig.layout.title.text.startswith("ResNet (Bottleneck, 3-4-6-3): 3.858 G")
+    assert list(fig.data[0].y) == [v1[s].macs for s in figures.WEIGHTED_STAGES]
+    v1_gmacs = f"{GMACS['resnet50_v1']:.3f}"
+    assert fig.layout.title.text.startswith(f"ResNet (Bottleneck, 3-4-6-3): {v1_gmacs} G")
     with pytest.raises(TypeError, match=r"arch must be .* got 7"):
-        plots.stride_placement_figure(7)
+        figures.stride_placement_figure(7)
 
 
 # --- block_diagram_figure / resnet_diagram_figure --------------------------------------------
@@ -132,26 +134,26 @@ def test_stride_placement_takes_a_pair_and_names_a_bad_arch():
 ])
 def test_block_diagram_needs_a_mapping_of_blocks(blocks, words):
     with pytest.raises(TypeError) as info:
-        plots.block_diagram_figure(blocks)
+        figures.block_diagram_figure(blocks)
     assert all(w in str(info.value) for w in words), str(info.value)
 
 
 def test_block_diagram_rejects_no_blocks():
     with pytest.raises(ValueError, match="blocks must hold at least one block"):
-        plots.block_diagram_figure({})
+        figures.block_diagram_figure({})
 
 
-def test_resnet_diagram_builds_its_model_on_the_meta_device(monkeypatch):
-    devices = []
+def test_resnet_diagram_builds_no_model(monkeypatch):
+    built = []
 
     class Spy(model.ResNet):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
-            devices.append(self.conv1.weight.device.type)
+            built.append(self)
 
     monkeypatch.setattr(model, "ResNet", Spy)
-    fig = plots.resnet_diagram_figure("resnet50", 224)
-    assert devices == ["meta"]  # no 25.6 M real weights just to read the stem's settings
+    fig = figures.resnet_diagram_figure("resnet50", 224)
+    assert built == []  # the stem's settings come from the description, not 25.6 M weights
     text = " ".join(fig.data[0].text)
     assert "7×7 conv, stride 2, BN, ReLU" in text and "3×3 max pool, stride 2" in text
     assert "<b>input</b>: 3 × 224 × 224" in text

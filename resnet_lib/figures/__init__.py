@@ -1,0 +1,43 @@
+"""The book's plotly figures, one module per topic, one function per figure (a ``go.Figure``).
+
+    architecture  the whole network and its stem (chapters 1-2)
+    stages        parameters, multiply-adds and blocks per stage (chapter 3)
+    blocks        block diagrams drawn from the modules; stride placement (chapter 4)
+    skip          degradation, gradient flow, training curves (chapter 5)
+    explorer      the feature-map explorer, static and live (chapter 6)
+    paper         Table 1, the paper's numbers vs the code, layer counts (chapters 7-8)
+    costs         measured latency and what grows with depth (chapter 9)
+
+The look (palette, template, names of networks and stages) lives in ``resnet_lib.style``, below
+every figure module; how a figure reaches the page lives in ``resnet_lib.render``.
+"""
+
+from .architecture import SIDE_POINTS, resnet_diagram_figure, stem_sides_figure
+from .blocks import block_diagram_figure, stride_placement_figure
+from .costs import latency_vs_macs_figure, relative_costs_figure
+from .explorer import (
+    cost_scaling_figure,
+    memory_share_figure,
+    refresh_stage_figure,
+    stage_figure,
+    static_explorer_figure,
+    stem_comparison_figure,
+)
+from .paper import (
+    layer_counts_figure,
+    macs_paper_vs_code_figure,
+    projection_reads_figure,
+    table1_figure,
+)
+from .skip import degradation_figure, gradient_flow_figure, training_curves_figure
+from .stages import STAGE_COLORS, WEIGHTED_STAGES, block_counts_figure, stage_costs_figure
+
+__all__ = [
+    "SIDE_POINTS", "STAGE_COLORS", "WEIGHTED_STAGES", "block_counts_figure",
+    "block_diagram_figure", "cost_scaling_figure", "degradation_figure",
+    "gradient_flow_figure", "latency_vs_macs_figure", "layer_counts_figure",
+    "macs_paper_vs_code_figure", "memory_share_figure", "projection_reads_figure",
+    "refresh_stage_figure", "relative_costs_figure", "resnet_diagram_figure", "stage_costs_figure",
+    "stage_figure", "static_explorer_figure", "stem_comparison_figure", "stem_sides_figure",
+    "stride_placement_figure", "table1_figure", "training_curves_figure",
+]

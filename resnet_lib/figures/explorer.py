@@ -1,0 +1,288 @@
+"""The feature-map explorer's figures (chapter "Explore the feature maps").
+
+``stage_figure`` draws one setting (the live widget redraws it in place with
+``refresh_stage_figure``); ``static_explorer_figure`` precomputes every setting its controls
+can reach into ONE plotly figure that needs no kernel: the published book page. The chapter's
+focused figures (two stems, where the memory sits, what grows with the input size) come
+first. All numbers are ``explorer.stage_data``'s.
+
+How the static figure stays small (about 200 KB of HTML): every variant (architecture, stem,
+stride placement) has its own four bar traces, and the dropdown only switches which variant's
+traces are visible. The size slider is global: each of its steps rewrites the numbers of ALL
+variants for that size (y, customdata, bar colours and summary lines, ``method="update"``);
+bar labels are texttemplates over those numbers, so steps carry no label strings. The two
+controls are therefore independent, as a reader expects: pick ResNet-50 at 64 pixels, switch
+to ResNet-18, and the size stays 64. Parameters do not depend on the input size, so the slider
+never carries them. Why one dropdown of 16 networks rather than three (architecture, stem,
+stride): a plotly control's steps are fixed arguments, so separate menus cannot combine their
+choices without custom JavaScript; a global slider plus one menu can.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..explorer import (
+    DEFAULT,
+    SIZES,
+    STAGES,
+    StageData,
+    Variant,
+    label,
+    stage_data,
+    variants,
+)
+from ..style import PALETTE, STEM_LABELS, style
+
+# Colours (Okabe-Ito): a map that has collapsed to 1x1 is vermillion, others blue.
+_COLOR_MAP, _COLOR_COLLAPSED = PALETTE["blue"], PALETTE["vermillion"]
+_COLOR_ACT, _COLOR_PARAM, _COLOR_MACS = PALETTE["orange"], PALETTE["sky"], PALETTE["green"]
+
+
+def stem_comparison_figure(arch: str = "resnet18", input_size: int = 32) -> go.Figure:
+    """Map side per stage for the ImageNet stem vs the CIFAR stem on the same input.
+
+    Bar labels give height × width (the channels, the same for both stems, are under each
+    stage's name); a vermillion outline marks a map that is 1×1.
+    """
+    fig = go.Figure()
+    for stem, color in (("imagenet", PALETTE["blue"]), ("cifar", PALETTE["orange"])):
+        d = stage_data(arch, input_size, stem)
+        ticks = [f"{name}<br>{c} channels" for name, c in zip(STAGES, d.channels, strict=True)]
+        fig.add_bar(
+            x=ticks, y=list(d.heights), name=STEM_LABELS[stem], marker_color=color,
+            text=[f"{h}×{w}" for h, w in zip(d.heights, d.widths, strict=True)],
+            textposition="outside", cliponaxis=False, customdata=list(d.shapes),
+            marker_line=dict(color=[PALETTE["vermillion"] if h == 1 else color
+                                    for h in d.heights], width=3),
+            hovertemplate="%{customdata}<extra>" + STEM_LABELS[stem] + "</extra>",
+        )
+    n = input_size
+    style(fig, title=f"{label(arch)} on a {n}×{n} image: the two stems",
+          barmode="group", xaxis_title="stage (its output)",
+          yaxis_title="side of the output map (pixels)", height=420)
+    return fig.update_layout(legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"))
+
+
+def memory_share_figure(arch: str = "resnet50", input_size: int = 224) -> go.Figure:
+    """Each stage's share of the activation memory (one image) and of the parameters, in %.
+
+    Shares, not megabytes: the two totals differ (and the activation total grows with the
+    batch), but where each kind of memory sits is what the figure is about.
+    """
+    d = stage_data(arch, input_size)
+    act, par = sum(d.elements), sum(d.params)
+    fig = go.Figure()
+    fig.add_bar(x=list(STAGES), y=[100 * n / act for n in d.elements], customdata=d.act_mb,
+                name="activations (stage outputs, one image)", marker_color=PALETTE["orange"],
+                hovertemplate="%{x}: %{y:.1f}% (%{customdata:.3g} MB)<extra></extra>")
+    fig.add_bar(x=list(STAGES), y=[100 * p / par for p in d.params], customdata=d.param_mb,
+                name="parameters (conv1..layer4)", marker_color=PALETTE["sky"],
+                hovertemplate="%{x}: %{y:.1f}% (%{customdata:.3g} MB)<extra></extra>")
+    n = input_size
+    style(fig, title=f"{label(arch)}, {n}×{n}: where the memory sits",
+          barmode="group", xaxis_title="stage", yaxis_title="share of the total (%)",
+          height=420)
+    return fig.update_layout(legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"))
+
+
+def cost_scaling_figure(arch: str = "resnet50", sizes: Any = None,
+                        reference: int = 224) -> go.Figure:
+    """MACs, activation memory and parameters vs input size, relative to ``reference``.
+
+    The x axis is the number of input pixels relative to ``reference``² ((size/reference)²),
+    so anything proportional to H × W lies on the dotted diagonal.
+    """
+    sizes = sorted(set(SIZES if sizes is None else sizes) | {reference})
+    base = stage_data(arch, reference)
+    x = [(s / reference) ** 2 for s in sizes]
+    data = [stage_data(arch, s) for s in sizes]
+    series = {
+        "MACs": ([d.total_macs / base.total_macs for d in data], PALETTE["green"], "solid",
+                 "circle"),
+        "activation memory": ([sum(d.elements) / sum(base.elements) for d in data],
+                              PALETTE["orange"], "dash", "diamond"),
+        "parameters": ([d.total_params / base.total_params for d in data], PALETTE["sky"],
+                       "solid", "square"),
+    }
+    fig = go.Figure()
+    fig.add_scatter(x=[0, max(x)], y=[0, max(x)], mode="lines", name="∝ H × W",
+                    line=dict(color=PALETTE["grey"], dash="dot"), hoverinfo="skip")
+    for name, (y, color, dash, symbol) in series.items():
+        fig.add_scatter(x=x, y=y, customdata=sizes, mode="lines+markers", name=name,
+                        line=dict(color=color, dash=dash, width=2.5),
+                        marker=dict(symbol=symbol, size=8),
+                        hovertemplate="%{customdata}×%{customdata}: ×%{y:.3f}<extra>"
+                                      + name + "</extra>")
+    style(fig, title=f"{label(arch)}: what grows with the input size",
+          xaxis_title=f"input pixels relative to {reference}×{reference}",
+          yaxis_title=f"relative to {reference}×{reference}", height=440)
+    return fig.update_layout(legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures. The same four traces draw one setting (live widget) and every setting (static page).
+# Rows: 1 map side in pixels (label C×H×W); 2 memory in MB, activations vs parameters (log
+# axis); 3 MACs per stage. Labels come from texttemplates over y and customdata, so that a
+# slider step only needs numbers (strings would triple the page's size).
+
+def _map_colors(d: StageData) -> list[str]:
+    return [_COLOR_COLLAPSED if h == 1 and w == 1 else _COLOR_MAP
+            for h, w in zip(d.heights, d.widths, strict=True)]
+
+
+def _mb(x: float) -> float:
+    """MB rounded to 6 significant digits: exact enough to read, short in the page's JSON."""
+    return float(f"{x:.6g}")
+
+
+def _traces(d: StageData, visible: bool = True, legend: bool = True) -> list[go.Bar]:
+    """The four bar traces of one setting: map side, activation MB, parameter MB, MACs.
+
+    Only square inputs reach here (``stage_data`` takes one size), so height = width = y.
+    """
+    common = dict(x=list(STAGES), visible=visible, cliponaxis=False)
+    return [
+        go.Bar(**common, y=list(d.heights), customdata=list(d.channels),
+               texttemplate="%{customdata}×%{y}×%{y}", textposition="outside",
+               marker_color=_map_colors(d), name="map side", showlegend=False,
+               hovertemplate="%{x} output: %{customdata} channels × %{y} × %{y} pixels"
+                             "<extra></extra>"),
+        go.Bar(**common, y=[_mb(v) for v in d.act_mb], customdata=list(d.elements),
+               textposition="none", marker_color=_COLOR_ACT, name="activations (one image)",
+               legendgroup="act", showlegend=legend,
+               hovertemplate="%{x} output: %{customdata:,} elements = %{y:.3g} MB"
+                             "<extra>activations</extra>"),
+        go.Bar(**common, y=[_mb(v) for v in d.param_mb], customdata=list(d.params),
+               textposition="none", marker_color=_COLOR_PARAM, name="parameters",
+               legendgroup="param", showlegend=legend,
+               hovertemplate="%{x}: %{customdata:,} parameters = %{y:.3g} MB"
+                             "<extra>parameters</extra>"),
+        go.Bar(**common, y=list(d.macs), texttemplate="%{y:.3~s}", textposition="outside",
+               marker_color=_COLOR_MACS, name="MACs", showlegend=False,
+               hovertemplate="%{x}: %{y:,} MACs<extra></extra>"),
+    ]
+
+
+_ROWS = (1, 2, 2, 3)  # trace index within a setting -> subplot row
+_PER = len(_ROWS)  # traces per setting
+
+
+def _frame(height: int) -> go.Figure:
+    fig = make_subplots(
+        rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.09,
+        subplot_titles=("Output map: side in pixels (label: channels × height × width)",
+                        "Memory at fp32: each stage's output for one image vs its parameters",
+                        "Multiply-adds (MACs) per stage, one image"),
+    )
+    style(fig, height=height, barmode="group", bargap=0.25)
+    fig.update_layout(legend=dict(orientation="h", x=1, xanchor="right", y=0.665,
+                                  yanchor="bottom"))
+    fig.update_yaxes(title_text="pixels", rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(title_text="MB (log scale)", type="log", row=2, col=1)
+    fig.update_yaxes(title_text="MACs", tickformat="~s", rangemode="tozero", row=3, col=1)
+    fig.update_xaxes(title_text="stage (its output)", row=3, col=1)
+    return fig
+
+
+def _title(d: StageData) -> str:
+    return f"<b>{d.label}</b><br>{d.summary('<br>')}"
+
+
+def stage_figure(d: StageData, height: int = 640) -> go.Figure:
+    """One setting's stages as a three-panel figure (what the live explorer shows)."""
+    fig = _frame(height)
+    for trace, row in zip(_traces(d), _ROWS, strict=True):
+        fig.add_trace(trace, row=row, col=1)
+    fig.update_layout(title=dict(text=_title(d), x=0, xanchor="left", font_size=13),
+                      margin=dict(t=110))
+    return fig
+
+
+def refresh_stage_figure(fig: go.Figure, d: StageData) -> go.Figure:
+    """Point a ``stage_figure`` at another setting in place: the live explorer's update.
+
+    Building a new three-panel figure costs tens of milliseconds (``make_subplots``);
+    swapping the numbers of its four traces costs well under one.
+    """
+    fresh = _traces(d)
+    with fig.batch_update():
+        for trace, new in zip(fig.data, fresh, strict=True):
+            trace.y = new.y
+            trace.customdata = new.customdata
+            trace.marker.color = new.marker.color
+        fig.layout.title.text = _title(d)
+    return fig
+
+
+def static_explorer_figure(sizes: tuple[int, ...] = SIZES,
+                           choices: tuple[Variant, ...] | None = None,
+                           default: dict[str, Any] | None = None,
+                           height: int = 760) -> go.Figure:
+    """ONE figure with a network dropdown and an input-size slider, for a page with no kernel.
+
+    Every (variant, size) pair the two controls can reach is precomputed with ``stage_data``.
+    Traces ``4*v .. 4*v+3`` belong to ``choices[v]`` (map side, activation MB, parameter MB,
+    MACs) and annotation ``3 + v`` is its summary line (after the three subplot titles). The
+    dropdown shows one variant's traces and summary; each slider step sets y (and customdata,
+    colours, summaries) for every variant at once, so the two controls stay independent.
+    """
+    choices = variants() if choices is None else tuple(choices)
+    default = {**DEFAULT, **(default or {})}
+    sizes = tuple(sizes)
+    if default["input_size"] not in sizes:
+        raise ValueError(f"the default input size {default['input_size']} is not in sizes")
+    start = Variant(default["arch"], default["stem"], default["stride_in"])
+    if start not in choices:
+        raise ValueError(f"the default {start} is not among the choices")
+    v0, s0 = choices.index(start), sizes.index(default["input_size"])
+    table = {(v, s): stage_data(c.arch, s, c.stem, c.stride_in)
+             for v, c in enumerate(choices) for s in sizes}
+
+    fig = _frame(height)
+    for v in range(len(choices)):
+        for trace, row in zip(_traces(table[v, sizes[s0]], visible=v == v0), _ROWS, strict=True):
+            fig.add_trace(trace, row=row, col=1)
+    first_note = len(fig.layout.annotations)  # the subplot titles come first
+    for v in range(len(choices)):
+        fig.add_annotation(text=table[v, sizes[s0]].summary("<br>"), visible=v == v0, xref="paper",
+                           yref="paper", x=0, y=1.075, xanchor="left", yanchor="bottom",
+                           showarrow=False, align="left", font=dict(size=13))
+
+    # Slider: size s -> y, customdata and colours of the size-dependent traces of EVERY
+    # variant (map side, activations, MACs; parameters do not depend on the size).
+    restyled = [_PER * v + i for v in range(len(choices)) for i in (0, 1, 3)]
+    steps = []
+    for s in sizes:
+        ys, custom, colors = [], [], []
+        for v in range(len(choices)):
+            d = table[v, s]
+            ys += [list(d.heights), [_mb(x) for x in d.act_mb], list(d.macs)]
+            custom += [list(d.channels), list(d.elements), None]
+            colors += [_map_colors(d), _COLOR_ACT, _COLOR_MACS]
+        notes = {f"annotations[{first_note + v}].text": table[v, s].summary("<br>")
+                 for v in range(len(choices))}
+        steps.append(dict(method="update", label=str(s), value=str(s),
+                          args=[{"y": ys, "customdata": custom, "marker.color": colors},
+                                notes, restyled]))
+    # Dropdown: variant v -> only its four traces and its summary line are visible.
+    buttons = []
+    for v, c in enumerate(choices):
+        visible = [_PER * v <= k < _PER * (v + 1) for k in range(len(fig.data))]
+        notes = {f"annotations[{first_note + w}].visible": w == v for w in range(len(choices))}
+        buttons.append(dict(method="update", label=c.label, args=[{"visible": visible}, notes]))
+    fig.update_layout(
+        title=dict(text="Feature maps per stage: pick a network, slide the input size",
+                   x=0, xanchor="left", y=0.995, yanchor="top"),
+        updatemenus=[dict(type="dropdown", active=v0, buttons=buttons, x=0, xanchor="left",
+                          y=1.175, yanchor="bottom", showactive=True, font=dict(size=12))],
+        sliders=[dict(active=s0, steps=steps, x=0, len=1, y=0, yanchor="top", pad=dict(t=70),
+                      currentvalue=dict(prefix="input size (pixels): ", font=dict(size=13)),
+                      font=dict(size=11))],
+        margin=dict(t=150, b=120),
+    )
+    return fig
+

@@ -1,0 +1,141 @@
+"""Figures of the paper's numbers (chapters "Table 1, reproduced" and "Myths and facts").
+
+Published numbers come from ``paper`` (each with its source); everything else is counted by
+``analysis`` or read from a model built on the ``meta`` device (no weights allocated).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+import torch
+
+from ..analysis import weighted_layers
+from ..model import build
+from ..paper import TABLE1, table1_cells, torchvision_comparison
+from ..spec import RESNETS
+from ..style import PALETTE, label, rgba, style
+
+
+def _wrap_cell(text: str) -> str:
+    """Break a Table 1 cell into short lines (one conv per line), so columns stay narrow."""
+    return text.replace("; ", ";<br>").replace(", stride", ",<br>stride")
+
+
+def table1_figure() -> go.Figure:
+    """The paper's Table 1 rebuilt from code, with a menu for the Bottleneck's stride placement.
+
+    Each cell shows the code's value; it is tinted green where it agrees with the paper and
+    vermillion (with the paper's value beside it) where it does not; hovering shows both.
+    The menu switches between the paper's form (stride on the first 1x1) and torchvision's
+    (stride on the 3x3). Drawn as a heatmap, a trace type of the site's plotly.js bundle.
+    """
+    names = list(TABLE1)
+    states = {}
+    for stride_in in ("1x1", "3x3"):
+        cells = table1_cells(stride_in)
+        rows = list(dict.fromkeys(c.row for c in cells))
+        by = {(c.row, c.name): c for c in cells}
+        grid = [[by[r, n] for n in names] for r in rows]
+        z = [[1 if c.agree else 0 for c in line] for line in grid]
+        text = [[_wrap_cell(c.code) if c.agree else f"{c.code}<br>(paper {c.paper})"
+                 for c in line] for line in grid]
+        hover = [[f"{c.row}, {label(c.name)}<br>code: {c.code}<br>paper: {c.paper}"
+                  for c in line] for line in grid]
+        states[stride_in] = (z, text, hover)
+    z, text, hover = states["1x1"]
+    fig = go.Figure(go.Heatmap(
+        x=[label(n) for n in names], y=rows, z=z, text=text, hovertext=hover,
+        texttemplate="%{text}", textfont=dict(size=11), hovertemplate="%{hovertext}<extra></extra>",
+        zmin=0, zmax=1, showscale=False, xgap=2, ygap=2,
+        colorscale=[[0, rgba(PALETTE["vermillion"], 0.45)],
+                    [1, rgba(PALETTE["green"], 0.22)]],
+    ))
+    buttons = [
+        dict(label=label, method="restyle",
+             args=[{"z": [states[s][0]], "text": [states[s][1]], "hovertext": [states[s][2]]}])
+        for s, label in (("1x1", "paper's Bottleneck (stride on the 1x1, v1)"),
+                         ("3x3", "torchvision's Bottleneck (stride on the 3x3, v1.5)"))
+    ]
+    fig.update_layout(updatemenus=[dict(buttons=buttons, direction="down", x=0, xanchor="left",
+                                        y=1.12, yanchor="bottom", showactive=True)])
+    fig.update_xaxes(side="top", showgrid=False, fixedrange=True)
+    fig.update_yaxes(autorange="reversed", showgrid=False, fixedrange=True)
+    style(fig, title="The paper's Table 1, rebuilt from code (green: agrees with the paper)",
+          height=13 * 46 + 150)
+    return fig.update_layout(margin=dict(l=110, r=10, t=140, b=10),
+                             title=dict(y=0.99, yanchor="top"))
+
+
+def macs_paper_vs_code_figure() -> go.Figure:
+    """G multiply-adds per image: the paper's printed figure, ours in both stride placements,
+    and torchvision's published GFLOPS."""
+    rows = torchvision_comparison()
+    x = [label(r.name) for r in rows]
+    fig = go.Figure()
+    series = (
+        ("paper, Table 1 (printed, 1 decimal)", [r.gflops_paper for r in rows], "grey"),
+        ("ours, stride on the 1x1 (paper's form)", [r.gmacs_paper_form for r in rows], "blue"),
+        ("ours, stride on the 3x3 (torchvision's form)", [r.gmacs for r in rows], "orange"),
+    )
+    for name, y, colour in series:
+        fig.add_bar(x=x, y=y, name=name, marker_color=PALETTE[colour],
+                    hovertemplate="%{x}: %{y:.3f} G<extra>" + name + "</extra>")
+    fig.add_scatter(x=x, y=[r.gflops_published for r in rows], mode="markers",
+                    name="torchvision's published GFLOPS", marker=dict(
+                        symbol="x-thin", size=16, line=dict(width=3, color=PALETTE["vermillion"])),
+                    hovertemplate="%{x}: %{y:.3f} G<extra>torchvision</extra>")
+    return style(fig, title="Multiply-adds per 224×224 image: paper vs code",
+                 xaxis_title="network", yaxis_title="multiply-adds (×10⁹)", barmode="group",
+                 height=460).update_layout(legend=dict(orientation="h", y=-0.2))
+
+
+def layer_counts_figure(names: Any = None) -> go.Figure:
+    """For each depth: residual blocks, weighted layers (the name), Conv2d modules, and all
+    leaf modules (conv, BN, ReLU, pooling, fc) -- four honest answers to "how many layers?"."""
+    names = list(RESNETS) if names is None else list(names)
+    counts: dict[str, list[int]] = {"residual blocks": [], "weighted layers (the name)": [],
+                                    "Conv2d modules": [], "leaf modules": []}
+    for n in names:
+        lc = weighted_layers(n)
+        with torch.device("meta"):
+            model = build(n)
+        leaves = sum(1 for m in model.modules() if not list(m.children()))
+        for key, v in zip(counts, (lc.blocks, lc.weighted, lc.conv2d, leaves), strict=True):
+            counts[key].append(v)
+    fig = go.Figure()
+    for (key, values), colour in zip(counts.items(), ("sky", "blue", "orange", "grey"),
+                                     strict=True):
+        fig.add_bar(x=[label(n) for n in names], y=values, name=key,
+                    marker_color=PALETTE[colour], text=values, textposition="outside",
+                    hovertemplate="%{x}: %{y}<extra>" + key + "</extra>")
+    return style(fig, title="How many layers? It depends what you count",
+                 xaxis_title="network", yaxis_title="count", barmode="group",
+                 height=460).update_layout(legend=dict(orientation="h", y=-0.2))
+
+
+def projection_reads_figure(mask: Any, title: str | None = None) -> go.Figure:
+    """Which input positions a strided 1x1 conv reads: ``mask`` is a 2-D array (1 = read).
+
+    Pass e.g. ``grad.abs().sum(dim=(0, 1)) > 0`` from a backward pass through the conv.
+    """
+    rows = [[float(v) for v in row] for row in (mask.tolist() if hasattr(mask, "tolist")
+                                                 else mask)]
+    if not rows or not rows[0]:
+        raise ValueError("mask must be a non-empty 2-D array")
+    read = sum(v > 0 for row in rows for v in row)
+    total = len(rows) * len(rows[0])
+    fig = go.Figure(go.Heatmap(
+        z=rows, zmin=0, zmax=1, showscale=False, xgap=2, ygap=2,
+        colorscale=[[0, rgba(PALETTE["grey"], 0.25)], [1, PALETTE["blue"]]],
+        hovertemplate="row %{y}, column %{x}: %{z:.0f}<extra>1 = read</extra>",
+    ))
+    fig.update_yaxes(autorange="reversed", scaleanchor="x", title="row (input position)",
+                     showgrid=False, zeroline=False)
+    fig.update_xaxes(title="column (input position)", constrain="domain", showgrid=False,
+                     zeroline=False)
+    return style(fig, title=title or f"A 1×1 stride-2 conv reads {read} of {total} positions",
+                 height=420)
+
+

@@ -1,0 +1,162 @@
+"""Figures of the four stages (chapter "The four stages"): where parameters, multiply-adds
+and blocks sit, stage by stage. Every number comes from ``analysis.stage_table`` and
+``analysis.weighted_layers``; the networks from ``spec``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .. import spec
+from ..analysis import stage_table, weighted_layers
+from ..spec import ARCHS, RESNETS
+from ..style import BLOCK_LABELS, PALETTE, label, style
+
+#: Rows of ``stage_table`` that hold weights (the two pools have none).
+WEIGHTED_STAGES = ("conv1", "layer1", "layer2", "layer3", "layer4", "fc")
+#: One colour per residual stage, shared by the chapter-3 figures.
+STAGE_COLORS = {"layer1": PALETTE["sky"], "layer2": PALETTE["blue"],
+                "layer3": PALETTE["orange"], "layer4": PALETTE["vermillion"]}
+
+
+def _is_arch_pair(value: Any) -> bool:
+    """True for one ``(block, layers)`` pair, whose second item is a sequence of ints (in a
+    sequence of networks no item is: each is a name or a pair)."""
+    return (isinstance(value, (tuple, list)) and len(value) == 2
+            and isinstance(value[1], (tuple, list))
+            and all(isinstance(n, int) for n in value[1]))
+
+
+def _archs_arg(archs: Any) -> tuple[Any, ...]:
+    """``archs`` of the stage figures as a non-empty tuple of checked networks.
+
+    A name or one ``(block, layers)`` pair means that one network; otherwise a tuple or list
+    of names and/or pairs.
+    """
+    if isinstance(archs, str) or _is_arch_pair(archs):
+        archs = (archs,)
+    elif not isinstance(archs, (tuple, list)):
+        raise TypeError(
+            f"archs must be a network name ({', '.join(ARCHS)}), a (block, layers) pair, or a "
+            f"tuple or list of them; got {archs!r} ({type(archs).__name__})"
+        )
+    if not archs:
+        raise ValueError(f"archs must name at least one network, such as ('resnet34',); got "
+                         f"{archs!r}")
+    for i, arch in enumerate(archs):
+        try:
+            spec.resolve(arch)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"archs[{i}]: {error}") from error
+    return tuple(archs)
+
+
+def _si_text(value: float, unit: str = "") -> str:
+    """13114368 -> '13.1 M': three significant digits and an SI prefix."""
+    for factor, prefix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= factor:
+            return f"{value / factor:.3g} {prefix}{unit}"
+    return f"{value:.3g} {unit}".rstrip()
+
+
+def _size_text(input_size: Any) -> str:
+    """224 -> '224×224'; (224, 320) -> '224×320'."""
+    h, w = (input_size, input_size) if isinstance(input_size, int) else input_size
+    return f"{h}×{w}"
+
+
+def stage_costs_figure(
+    archs: Any = ("resnet34",), input_size: Any = 224, **options: Any
+) -> go.Figure:
+    """Parameters (top) and multiply-adds per image (bottom) of each weighted stage.
+
+    One pair of bar traces per network in ``archs`` (a name, a ``(block, layers)`` pair, or a
+    tuple/list of them); the first is shown and, with more than one, a dropdown switches
+    between them. The bars are ``stage_table`` rows conv1, layer1..4
+    and fc (``y`` holds the exact integers; the hover text rounds them).
+    """
+    archs = _archs_arg(archs)
+    # Stacked, not side by side: the same stage axis, and readable on a narrow screen.
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.1,
+                        subplot_titles=("Parameters", "Multiply-adds per image"))
+    titles = []
+    for i, arch in enumerate(archs):
+        rows = stage_table(arch, input_size, **options)
+        name = label(arch)
+        params = [rows[s].params for s in WEIGHTED_STAGES]
+        macs = [rows[s].macs for s in WEIGHTED_STAGES]
+        shapes = [f"{rows[s].channels}×{rows[s].height}×{rows[s].width}"
+                  for s in WEIGHTED_STAGES]
+        for row, (values, what, colour) in enumerate(
+            ((params, "parameters", PALETTE["blue"]), (macs, "multiply-adds", PALETTE["orange"])),
+            start=1,
+        ):
+            total = sum(values)
+            fig.add_trace(go.Bar(
+                x=list(WEIGHTED_STAGES), y=values, name=f"{name} {what}",
+                marker_color=colour, visible=(i == 0), showlegend=False,
+                text=[f"{v / total:.0%}" for v in values], textposition="outside",
+                customdata=[[_si_text(v), s] for v, s in zip(values, shapes, strict=True)],
+                hovertemplate=(f"{name} %{{x}}<br>%{{customdata[0]}} {what} "
+                               "(%{text} of the total)<br>output %{customdata[1]}"
+                               "<extra></extra>"),
+                cliponaxis=False,
+            ), row=row, col=1)
+        titles.append(f"{name}: parameters and multiply-adds per stage<br>"
+                      f"<span style='font-size:12px'>{sum(params):,} parameters · "
+                      f"{sum(macs) / 1e9:.2f} G multiply-adds per image · "
+                      f"input {_size_text(input_size)}</span>")
+    style(fig, title=titles[0], height=600)
+    fig.update_layout(title_font_size=14, bargap=0.3, margin=dict(t=100))
+    fig.update_xaxes(title_text="stage", row=2, col=1)
+    fig.update_yaxes(title_text="parameters (count)", tickformat="~s", row=1, col=1)
+    fig.update_yaxes(title_text="multiply-adds (count)", tickformat="~s", row=2, col=1)
+    if len(archs) > 1:
+        buttons = []
+        for i, arch in enumerate(archs):
+            visible = [j // 2 == i for j in range(2 * len(archs))]
+            buttons.append(dict(label=label(arch), method="update",
+                                args=[{"visible": visible}, {"title.text": titles[i]}]))
+        fig.update_layout(
+            updatemenus=[dict(buttons=buttons, direction="down", x=1.0, xanchor="right",
+                              y=1.13, yanchor="bottom", showactive=True)],
+        )
+    return fig
+
+
+def block_counts_figure(archs: Any = None) -> go.Figure:
+    """Residual blocks per stage of each network, as stacked bars, with its depth formula.
+
+    One bar trace per stage (``x`` = blocks of that stage in each network, from ``spec``;
+    all five networks by default, else ``archs``: a name, a ``(block, layers)`` pair, or a
+    tuple/list of them); the annotation beside each bar is ``weighted_layers(arch).formula``.
+    """
+    archs = RESNETS if archs is None else _archs_arg(archs)
+    # A pair's label already names its block.
+    names = [f"{label(a)} ({BLOCK_LABELS[spec.resolve(a).block]})" if isinstance(a, str)
+             else label(a) for a in archs]
+    layers = [spec.resolve(a).layers for a in archs]
+    fig = go.Figure()
+    for s, stage in enumerate(("layer1", "layer2", "layer3", "layer4")):
+        counts = [ls[s] for ls in layers]
+        fig.add_trace(go.Bar(
+            y=names, x=counts, name=stage, orientation="h", marker_color=STAGE_COLORS[stage],
+            text=counts, textposition="inside", insidetextanchor="middle",
+            hovertemplate=f"%{{y}}<br>{stage}: %{{x}} blocks<extra></extra>",
+        ))
+    for name, arch, ls in zip(names, archs, layers, strict=True):
+        fig.add_annotation(x=sum(ls), y=name, xanchor="left", xshift=6, showarrow=False,
+                           text=f"{weighted_layers(arch).formula} layers")
+    style(fig, title="Same stages, different block counts: the ResNet family",
+          height=120 + 56 * len(archs))
+    longest = max(sum(ls) for ls in layers)
+    fig.update_layout(barmode="stack", legend=dict(orientation="h", y=-0.25, x=0),
+                      legend_traceorder="normal", title_font_size=14)
+    fig.update_xaxes(title_text="residual blocks (count)", range=[0, longest * 1.8])
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
