@@ -18,11 +18,7 @@ from __future__ import annotations
 
 import re
 
-from .paper import TORCHVISION_STAGE
-
-#: torchvision stage -> the paper's stage name (conv1 and layer1..layer4).
-PAPER_STAGE = {tv: paper for paper, tv in TORCHVISION_STAGE.items()
-               if tv.startswith("layer") or tv == "conv1"}
+from .style import PAPER_STAGE_NAMES as PAPER_STAGE  # torchvision stage -> paper's name
 
 _BLOCK = re.compile(r"^layer([1-4])\.(\d+)(?:\.(.+))?$")
 _KERAS_STEM = {"conv1": "conv1_conv", "bn1": "conv1_bn", "relu": "conv1_relu",

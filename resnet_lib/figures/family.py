@@ -20,14 +20,14 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .. import spec
 from ..analysis import stage_table
 from ..paper import TABLE3, TABLE4, TORCHVISION_WEIGHTS
 from ..style import PALETTE, label, style
 
-RESNETS = ("resnet18", "resnet34", "resnet50", "resnet101", "resnet152")
-#: Every network of the family chapter, in the order the bars are drawn.
-FAMILY = RESNETS + ("resnext50_32x4d", "resnext101_32x8d", "resnext101_64x4d",
-                    "wide_resnet50_2", "wide_resnet101_2")
+RESNETS = spec.RESNETS
+#: Every network ``resnet_lib`` names, in the order the bars are drawn (ResNets first).
+FAMILY = tuple(spec.ARCHS)
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,8 @@ class Cost:
 
 def model_cost(name: str, input_size: Any = 224, **options: Any) -> Cost:
     """``Cost`` of one network: the totals of ``stage_table(name, input_size, **options)``."""
-    rows = list(stage_table(name, input_size, **options))
-    return Cost(name, sum(r.params for r in rows), sum(r.macs for r in rows))
+    table = stage_table(name, input_size, **options)
+    return Cost(name, table.params, table.macs)
 
 
 def _family_of(name: str) -> str:

@@ -29,8 +29,8 @@ from torch import nn
 
 from .. import _checks
 from ..model import build
-from ..names import PAPER_STAGE
-from ..style import PALETTE, label, style
+from ..style import PALETTE, label, style, tint
+from ..style import PAPER_STAGE_NAMES as PAPER_STAGE
 
 #: Where each part of the diagram is explained: relative links between chapter pages of the
 #: built book (``chapters/02_stem.html`` ...). A test checks that each target is in _toc.yml.
@@ -205,11 +205,6 @@ def _link(href: str, text: str) -> str:
 
 
 # Box colours by kind (Okabe-Ito), drawn as opaque pastels so that dark text reads on them.
-def _tint(hex_colour: str, amount: float) -> str:
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
-    return "#" + "".join(f"{round(255 - amount * (255 - c)):02x}" for c in (r, g, b))
-
-
 _BOX = {3: "blue", 1: "green", 7: "purple", "pool": "grey", "fc": "vermillion"}
 _SHORTCUT_LOOK = {"identity": ("solid", "grey", "identity shortcut"),
                   "projection": ("dash", "orange", "projection shortcut (1×1 conv)"),
@@ -272,7 +267,7 @@ def _draw(s: Structure, links: Mapping[str, str]) -> dict[str, Any]:
     traces: list[go.Scatter] = []
     for colour, (xs, ys) in fills.items():
         traces.append(go.Scatter(x=xs, y=ys, mode="lines", fill="toself",
-                                 fillcolor=_tint(colour, 0.3), line=dict(color=colour, width=1),
+                                 fillcolor=tint(colour, 0.3), line=dict(color=colour, width=1),
                                  hoverinfo="skip", showlegend=False, name="layers"))
     traces.append(go.Scatter(x=box_x, y=box_y, mode="text", text=box_text,
                              textfont=dict(size=11, color="#222222"), hoverinfo="skip",
