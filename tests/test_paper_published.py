@@ -58,8 +58,8 @@ def test_v2_weights_are_more_accurate_than_v1_for_every_model_that_has_both():
 def test_table4_matches_the_papers_own_sentences_and_is_better_than_table3():
     # Sec. 4.1: "Our 152-layer ResNet has a single-model top-5 validation error of 4.49%."
     assert paper.TABLE4["resnet152"].top5 == 4.49
-    # Table 4 tests at multiple scales, fully convolutionally; Table 3 uses 10 crops. The
-    # multi-scale numbers are lower for every network the two tables share.
+    # Table 3 uses 10-crop testing; Table 4 gives the "single-model results" (by the paper's
+    # best protocol, Sec. 3.4). Table 4's errors are lower for every network both tables share.
     for name, t4 in paper.TABLE4.items():
         t3 = paper.TABLE3[name]
         assert t4.top1 < t3.top1 and t4.top5 < t3.top5, name

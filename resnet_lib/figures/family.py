@@ -109,7 +109,7 @@ def accuracy_points(names: Any = None) -> dict[str, list[tuple[str, float, float
     """Top-1 accuracy (%) per series: ``{series: [(name, top-1, top-5), ...]}``.
 
     Series: torchvision V1 and V2 weights (single 224 crop), the paper's Table 3 (10-crop)
-    and Table 4 (multi-scale, fully convolutional). For ResNet-34 the paper's option B row
+    and Table 4 (single-model results). For ResNet-34 the paper's option B row
     is used (torchvision's shortcuts are option B). Models without a value are left out.
     """
     names = _names(names, RESNETS)
@@ -119,7 +119,7 @@ def accuracy_points(names: Any = None) -> dict[str, list[tuple[str, float, float
         series[key] = [(n, w.acc1, w.acc5) for n in names
                        if (w := TORCHVISION_WEIGHTS.get((n, weights)))]
     for table, key in ((TABLE3, "paper, Table 3 (10-crop)"),
-                       (TABLE4, "paper, Table 4 (multi-scale)")):
+                       (TABLE4, "paper, Table 4 (single model)")):
         pts = []
         for n in names:
             row = table.get(n) or table.get(f"{n}_B")
@@ -133,7 +133,7 @@ _SERIES_LOOK = {
     "torchvision V1 weights": (PALETTE["blue"], "circle", "solid"),
     "torchvision V2 weights": (PALETTE["green"], "diamond", "solid"),
     "paper, Table 3 (10-crop)": (PALETTE["orange"], "square", "dot"),
-    "paper, Table 4 (multi-scale)": (PALETTE["vermillion"], "triangle-up", "dot"),
+    "paper, Table 4 (single model)": (PALETTE["vermillion"], "triangle-up", "dot"),
 }
 
 
