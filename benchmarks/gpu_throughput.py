@@ -12,7 +12,7 @@ activation values (memory traffic) for each multiply-add. This script measures t
 - timing: ``--warmup`` untimed steps, then ``--steps`` timed steps between
   ``torch.cuda.synchronize()`` calls; images/s = batch x steps / seconds.
 
-It writes a JSON that ``resnet_lib.costs.load_throughput`` reads (the cost chapter uses it
+It writes a JSON that ``resnet_lib.throughput.load_throughput`` reads (the cost chapter uses it
 when it exists at ``benchmarks/results/gpu_throughput.json``), with provenance: GPU name,
 torch/CUDA/cuDNN versions, date and every setting.
 
@@ -44,14 +44,14 @@ try:
     import resnet_lib  # noqa: F401  (installed with `pip install -e .`, as `make setup` does)
 except ImportError:  # run from a bare checkout: use the repository's copy
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from resnet_lib import ARCHS, build, stage_table  # noqa: E402
+from resnet_lib import ARCHS, RESNETS, build, stage_table  # noqa: E402
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "gpu_throughput.json"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--models", nargs="+", default=list(ARCHS), choices=list(ARCHS),
+    p.add_argument("--models", nargs="+", default=list(RESNETS), choices=list(ARCHS),
                    help="models to measure (default: all five)")
     p.add_argument("--device", default="cuda", choices=("cuda", "cpu"),
                    help="cuda (the measurement) or cpu (a smoke test of the script)")
@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> dict:
                  "gmacs_per_image": {}}
     for name in args.models:
         rows = stage_table(name, args.size)
-        out["gmacs_per_image"][name] = sum(r.macs for r in rows) / 1e9
+        out["gmacs_per_image"][name] = rows.macs / 1e9
         out["results"][name] = measure(name, args)
         _free(args.device)
         r = out["results"][name]

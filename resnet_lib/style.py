@@ -103,5 +103,24 @@ def style(
     return fig
 
 
-__all__ = ["BLOCK_LABELS", "COLORWAY", "PALETTE", "PAPER_STAGE_NAMES", "STAGE_NAMES", "STEM_LABELS",
-           "STRIDE_LABELS", "label", "rgba", "shape_label", "stride_label", "style", "tint"]
+#: Width (CSS px) under which the book's pages draw a figure's phone variant, if it has one.
+PHONE_WIDTH = 600
+
+
+def with_phone_variant(fig: go.Figure, phone: go.Figure) -> go.Figure:
+    """Attach ``phone``, a layout of the same figure for narrow screens, to ``fig``.
+
+    Stored in ``layout.meta["phone"]`` (plotly keeps ``meta`` as it is); the book's page
+    script draws it instead of ``fig`` where the figure is narrower than ``PHONE_WIDTH``
+    pixels, and redraws when the width crosses that line. A live notebook shows ``fig``.
+    """
+    spec = phone.to_plotly_json()
+    fig.update_layout(meta={"phone": {"data": spec["data"], "layout": spec["layout"]}})
+    return fig
+
+
+__all__ = [
+    "BLOCK_LABELS", "COLORWAY", "PALETTE", "PAPER_STAGE_NAMES", "PHONE_WIDTH", "STAGE_NAMES",
+    "STEM_LABELS", "STRIDE_LABELS", "label", "rgba", "shape_label", "stride_label", "style",
+    "tint", "with_phone_variant",
+]

@@ -33,7 +33,7 @@ BOXES = ["input", "conv1", "maxpool", "layer1", "layer2", "layer3", "layer4", "a
 
 
 def rows_by_name(*args, **kwargs):
-    return {r.name: r for r in R.stage_table(*args, **kwargs)}
+    return R.stage_table(*args, **kwargs)
 
 
 # --- resnet_diagram_figure ---------------------------------------------------------------
@@ -184,7 +184,7 @@ def test_stem_parameters_and_macs():
     assert conv1.activations == 64 * 112 * 112
     assert conv1.macs == 7 * 7 * 3 * 64 * 112 * 112
     # the stem is a small share of the network: ~0.118 / 3.664 G
-    total = sum(r.macs for r in R.stage_table("resnet34", 224))
+    total = R.stage_table("resnet34", 224).macs
     assert round(conv1.macs / total, 3) == round(7 * 7 * 3 * 64 * 112**2 / 3.664e9, 3)
     # a big kernel is cheap only on 3 channels: 147 MACs per output vs 3*3*64 = 576 in layer1
     assert model.conv1.weight[0].numel() == 147
@@ -234,8 +234,8 @@ def test_cifar_stem_on_small_images():
         assert cifar["maxpool"].height == size  # no downsampling in the CIFAR stem
     assert rows_by_name("resnet34", 32)["maxpool"].height == 8
     # keeping the full resolution costs more multiply-adds
-    imagenet_macs = sum(r.macs for r in R.stage_table("resnet34", 32))
-    cifar_macs = sum(r.macs for r in R.stage_table("resnet34", 32, stem="cifar"))
+    imagenet_macs = R.stage_table("resnet34", 32).macs
+    cifar_macs = R.stage_table("resnet34", 32, stem="cifar").macs
     assert cifar_macs > 10 * imagenet_macs
     small = R.resnet34(stem="cifar")
     assert small.conv1.kernel_size == (3, 3) and small.conv1.stride == (1, 1)
@@ -249,7 +249,7 @@ def test_whole_picture_numbers():
     assert sum(r.blocks for r in rows) == 16
     depth = R.weighted_layers("resnet34")
     assert depth.weighted == 1 + 2 * 16 + 1 == 34 and depth.formula.endswith("= 34")
-    params, macs = sum(r.params for r in rows), sum(r.macs for r in rows)
+    params, macs = rows.params, rows.macs
     assert params == TV_RESNET34_PARAMS
     assert f"{params / 1e6:.1f}" == "21.8" and f"{macs / 1e9:.2f}" == f"{TV_RESNET34_GMACS:.2f}"
     strides = {r.name: r.stride for r in rows}

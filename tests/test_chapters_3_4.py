@@ -66,7 +66,7 @@ def conv_weights(module: nn.Module) -> int:
 
 
 def rows_of(arch: str, size: int = 224, **options) -> dict:
-    return {r.name: r for r in stage_table(arch, size, **options)}
+    return stage_table(arch, size, **options)
 
 
 # --- chapter 3: the numbers it prints --------------------------------------------------------
@@ -148,8 +148,8 @@ def test_where_the_parameters_and_the_compute_sit(arch):
     macs = {s: rows[s].macs for s in STAGES}
     if arch in ("resnet101", "resnet152"):
         assert max(params, key=params.get) == max(macs, key=macs.get) == "layer3"
-        assert params["layer3"] > sum(r.params for r in rows.values()) / 2
-        assert macs["layer3"] > sum(r.macs for r in rows.values()) / 2
+        assert params["layer3"] > rows.params / 2
+        assert macs["layer3"] > rows.macs / 2
     else:
         assert max(params, key=params.get) == "layer4"
         assert max(macs.values()) < 2.5 * min(macs.values())  # "fairly evenly"
@@ -199,10 +199,10 @@ def test_resnet34_cost_distribution_claims():
     params = {s: rows[s].params for s in STAGES}
     macs = {s: rows[s].macs for s in STAGES}
     assert max(params, key=params.get) == "layer4"  # most parameters in layer4
-    assert params["layer4"] > sum(rows[r].params for r in rows) / 2
+    assert params["layer4"] > rows.params / 2
     assert max(macs, key=macs.get) == "layer3"  # the most blocks (6), the most compute
     assert max(macs.values()) < 2.5 * min(macs.values())  # "fairly evenly"
-    assert sum(r.params for r in rows.values()) == TORCHVISION_PARAMS["resnet34"]
+    assert rows.params == TORCHVISION_PARAMS["resnet34"]
 
 
 def test_first_block_of_a_stage_has_fewer_parameters_than_the_next():
@@ -321,8 +321,8 @@ def test_stride_placement_v1_vs_v15():
 
 @pytest.mark.parametrize("arch", list(PAPER_GFLOPS))
 def test_paper_and_torchvision_gmacs(arch):
-    v1 = sum(r.macs for r in stage_table(arch, stride_in="1x1")) / 1e9
-    v15 = sum(r.macs for r in stage_table(arch, stride_in="3x3")) / 1e9
+    v1 = stage_table(arch, stride_in="1x1").macs / 1e9
+    v15 = stage_table(arch, stride_in="3x3").macs / 1e9
     assert round(v1, 3) == V1_GMACS[arch]
     assert round(v15, 3) == TORCHVISION_GMACS[arch]
     assert abs(v1 - PAPER_GFLOPS[arch]) < 0.06  # the chapter's "within 0.06 G"
@@ -330,8 +330,8 @@ def test_paper_and_torchvision_gmacs(arch):
 
 
 def test_v15_adds_the_same_macs_to_every_bottleneck_network():
-    extra = {a: sum(r.macs for r in stage_table(a)) -
-             sum(r.macs for r in stage_table(a, stride_in="1x1")) for a in PAPER_GFLOPS}
+    extra = {a: stage_table(a).macs -
+             stage_table(a, stride_in="1x1").macs for a in PAPER_GFLOPS}
     assert set(extra.values()) == {3 * 256 * 128 * (56 * 56 - 28 * 28)}
 
 
@@ -349,7 +349,7 @@ def test_flop_counter_counts_two_flops_per_mac():
     model = resnet50().to("meta").eval()
     with FlopCounterMode(display=False) as counter:
         model(torch.empty(1, 3, 224, 224, device="meta"))
-    assert counter.get_total_flops() == 2 * sum(r.macs for r in stage_table("resnet50"))
+    assert counter.get_total_flops() == 2 * stage_table("resnet50").macs
 
 
 # --- chapter 4: figures ----------------------------------------------------------------------

@@ -18,7 +18,7 @@ import pytest
 import torch
 from torch import nn
 
-from resnet_lib import build, costs, figures, paper, stage_table
+from resnet_lib import build, costs, figures, paper, stage_table, throughput
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = json.loads((ROOT / "tests" / "fixtures" / "torchvision_models.json").read_text())[
@@ -299,7 +299,7 @@ def test_cost_table_rejects_bad_names(names, error):
 
 
 def test_cited_throughput():
-    tp = costs.cited_throughput()
+    tp = throughput.cited_throughput()
     assert tp.cited
     assert tp.images_per_s("resnet50") == 15_483 and tp.images_per_s("resnet50", "train") == 4_717
     assert tp.slowdown("resnet50", "resnet34") == pytest.approx(27_884 / 15_483)
@@ -317,7 +317,7 @@ def test_cited_throughput():
                                          (50, TypeError), (None, TypeError),
                                          ("resnet51", ValueError)])
 def test_throughput_names_the_argument_and_the_models_it_has(name, error):
-    tp = costs.cited_throughput()
+    tp = throughput.cited_throughput()
     with pytest.raises(error, match="name") as exc:
         tp.images_per_s(name)
     assert "'resnet18'" in str(exc.value) and "'resnet152'" in str(exc.value)
@@ -326,15 +326,15 @@ def test_throughput_names_the_argument_and_the_models_it_has(name, error):
 
 
 def test_source_line_says_cited_or_measured(tmp_path):
-    cited = costs.cited_throughput().source_line()
+    cited = throughput.cited_throughput().source_line()
     assert cited.startswith("cited: ") and "H200" in cited
     data = {"provenance": {"source": "benchmarks/gpu_throughput.py", "gpu": "Test GPU",
                            "torch": "9.9", "date": "2030-01-01"},
             "results": {"resnet18": {"inference": 100.0, "train": 40}}}
-    line = costs.load_throughput(write_json(tmp_path / "t.json", data)).source_line()
+    line = throughput.load_throughput(write_json(tmp_path / "t.json", data)).source_line()
     assert line.startswith("measured for this book: Test GPU")
     assert "torch 9.9" in line and "2030-01-01" in line and "gpu_throughput.py" in line
-    bare = costs.load_throughput(write_json(tmp_path / "b.json", {**data, "provenance": {}}))
+    bare = throughput.load_throughput(write_json(tmp_path / "b.json", {**data, "provenance": {}}))
     assert bare.source_line().startswith("measured for this book: unknown GPU")
 
 
@@ -346,11 +346,11 @@ def write_json(path: Path, data) -> Path:
 def test_load_throughput_and_fallback(tmp_path):
     good = {"provenance": {"gpu": "Test GPU"},
             "results": {"resnet18": {"inference": 100.0, "train": 40}}}
-    tp = costs.load_throughput(write_json(tmp_path / "t.json", good))
+    tp = throughput.load_throughput(write_json(tmp_path / "t.json", good))
     assert not tp.cited and tp.images_per_s("resnet18", "train") == 40
     assert tp.compiled == {}
-    assert costs.gpu_throughput(tmp_path / "t.json").provenance["gpu"] == "Test GPU"
-    assert costs.gpu_throughput(tmp_path / "missing.json").cited
+    assert throughput.gpu_throughput(tmp_path / "t.json").provenance["gpu"] == "Test GPU"
+    assert throughput.gpu_throughput(tmp_path / "missing.json").cited
 
 
 @pytest.mark.parametrize("data", [
@@ -367,23 +367,23 @@ def test_load_throughput_and_fallback(tmp_path):
 ])
 def test_load_throughput_rejects_malformed_files(tmp_path, data):
     with pytest.raises(ValueError):
-        costs.load_throughput(write_json(tmp_path / "bad.json", data))
+        throughput.load_throughput(write_json(tmp_path / "bad.json", data))
 
 
 def test_load_throughput_file_errors(tmp_path):
     (tmp_path / "broken.json").write_text("{not json")
     with pytest.raises(ValueError, match="not valid JSON"):
-        costs.load_throughput(tmp_path / "broken.json")
+        throughput.load_throughput(tmp_path / "broken.json")
     with pytest.raises(FileNotFoundError, match="gpu_throughput.py"):
-        costs.load_throughput(tmp_path / "nothing.json")
+        throughput.load_throughput(tmp_path / "nothing.json")
     with pytest.raises(TypeError):
-        costs.load_throughput(42)
+        throughput.load_throughput(42)
 
 
 @pytest.mark.parametrize("path", [None, 42, ["gpu.json"], b"gpu.json"])
 def test_gpu_throughput_rejects_a_path_that_is_not_a_path(path):
     with pytest.raises(TypeError, match="path must be a str or Path"):
-        costs.gpu_throughput(path)
+        throughput.gpu_throughput(path)
 
 
 # --- benchmarks/gpu_throughput.py ---------------------------------------------------------
@@ -402,14 +402,14 @@ def test_benchmark_cpu_smoke_run_writes_a_loadable_json(tmp_path):
     out = tmp_path / "smoke.json"
     data = bench.main(["--device", "cpu", "--models", "resnet18", "--batch", "2", "--size", "32",
                        "--steps", "1", "--warmup", "0", "--dtype", "float32", "--out", str(out)])
-    tp = costs.load_throughput(out)
+    tp = throughput.load_throughput(out)
     assert set(tp.results) == {"resnet18"} and tp.images_per_s("resnet18", "train") > 0
     prov = tp.provenance
     assert prov["device"] == "cpu" and "not a GPU measurement" in prov["gpu"]
     assert prov["torch"] == torch.__version__ and prov["date"]
     assert prov["settings"]["batch"] == 2 and prov["settings"]["channels_last"] is True
     assert data["gmacs_per_image"]["resnet18"] == pytest.approx(
-        sum(r.macs for r in stage_table("resnet18", 32)) / 1e9)
+        stage_table("resnet18", 32).macs / 1e9)
 
 
 @pytest.mark.parametrize("argv", [["--batch", "1", "--device", "cpu", "--out", "x.json"],
@@ -457,7 +457,7 @@ def test_latency_vs_macs_figure():
 def test_relative_costs_figure():
     table = costs.cost_table(["resnet18", "resnet50"])
     lats = [fake_latency("resnet18", 30.0), fake_latency("resnet50", 90.0)]
-    fig = figures.relative_costs_figure(table, lats, costs.cited_throughput())
+    fig = figures.relative_costs_figure(table, lats, throughput.cited_throughput())
     by = {t.name: list(t.y) for t in fig.data}
     assert by["CPU time (measured here)"] == pytest.approx([1.0, 3.0])
     assert by["NVIDIA H200 time, inference"] == pytest.approx([1.0, 39_293 / 15_483])
@@ -467,4 +467,5 @@ def test_relative_costs_figure():
     assert by["multiply-adds"] == pytest.approx(
         [1.0, FIXTURES["resnet50"]["macs_224"] / FIXTURES["resnet18"]["macs_224"]])
     with pytest.raises(ValueError):
-        figures.relative_costs_figure(table, lats, costs.cited_throughput(), baseline="resnet34")
+        figures.relative_costs_figure(table, lats, throughput.cited_throughput(),
+                                      baseline="resnet34")

@@ -51,7 +51,7 @@ def explorer(page):
 
 
 def expected_labels(arch: str, size: int, stem: str = "imagenet", stride_in: str = "3x3"):
-    rows = {r.name: r for r in stage_table(arch, size, stem=stem, stride_in=stride_in)}
+    rows = stage_table(arch, size, stem=stem, stride_in=stride_in)
     return [f"{rows[n].channels}×{rows[n].height}×{rows[n].width}" for n in STAGES]
 
 
@@ -97,7 +97,7 @@ def pick_network(page, fig, label: str) -> None:
 
 
 def check_numbers(fig, arch: str, size: int, stem: str = "imagenet", stride_in: str = "3x3"):
-    rows = {r.name: r for r in stage_table(arch, size, stem=stem, stride_in=stride_in)}
+    rows = stage_table(arch, size, stem=stem, stride_in=stride_in)
     assert shape_labels(fig) == expected_labels(arch, size, stem, stride_in)
     data = visible_data(fig)
     assert data["side"] == [rows[n].height for n in STAGES]

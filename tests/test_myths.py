@@ -30,6 +30,7 @@ from resnet_lib import (
     resnet34,
     resnet50,
     stage_table,
+    throughput,
     trace_shapes,
     weighted_layers,
 )
@@ -99,8 +100,8 @@ def test_myth_v1_vs_v15_stride_placement():
     assert tv.layer2[0].conv1.stride == (1, 1) and tv.layer2[0].conv2.stride == (2, 2)
     assert v1.layer2[0].conv1.stride == (2, 2) and v1.layer2[0].conv2.stride == (1, 1)
     assert count_params(tv) == count_params(v1) == FIXTURES["resnet50"]["params"]
-    macs_tv = sum(r.macs for r in stage_table("resnet50"))
-    macs_v1 = sum(r.macs for r in stage_table("resnet50", stride_in="1x1"))
+    macs_tv = stage_table("resnet50").macs
+    macs_v1 = stage_table("resnet50", stride_in="1x1").macs
     assert macs_tv == FIXTURES["resnet50"]["macs_224"]
     assert macs_v1 == FIXTURES["resnet50_v1"]["macs_224"]
     assert macs_tv - macs_v1 == 3 * 77_070_336  # 3 x (256*128*(56^2 - 28^2)), see test_paper
@@ -186,7 +187,7 @@ def test_myth_strided_1x1_projection_reads_a_quarter(side, read):
 def test_myth_imagenet_stem_on_cifar_collapses_layer4():
     shapes = FIXTURES["resnet18"]["output_shapes"]["32x32"]  # real torchvision
     assert shapes["layer4"] == [1, 512, 1, 1]
-    rows = {r.name: r for r in stage_table("resnet18", 32)}
+    rows = stage_table("resnet18", 32)
     assert (rows["layer4"].height, rows["layer4"].width) == (1, 1)
     cifar = trace_shapes(build("resnet18", stem="cifar"), 32)
     assert cifar["layer4"] == (1, 512, 4, 4) and cifar["layer1"] == (1, 64, 32, 32)
@@ -239,7 +240,7 @@ def test_myth_degradation_is_not_vanishing_gradients(seed):
 def test_myth_flops_are_not_speed():
     mac_ratio = FIXTURES["resnet50"]["macs_224"] / FIXTURES["resnet34"]["macs_224"]
     assert 1.1 < mac_ratio < 1.13
-    tp = costs.cited_throughput()
+    tp = throughput.cited_throughput()
     assert tp.slowdown("resnet50", "resnet34") == pytest.approx(27_884 / 15_483)
     assert tp.slowdown("resnet50", "resnet34") > 1.5 * mac_ratio
     act = {n: costs.activation_memory(n).conv_outputs for n in ("resnet34", "resnet50")}
@@ -310,7 +311,7 @@ def test_gpu_prose_leaves_cited_or_measured_to_the_printed_line(filename):
     so the prose before it must not say which; the line the code prints does."""
     nb = nbformat.read(ROOT / "chapters" / filename, as_version=4)
     (i,) = [i for i, c in enumerate(nb.cells)
-            if c.cell_type == "code" and "costs.gpu_throughput()" in c.source]
+            if c.cell_type == "code" and "throughput.gpu_throughput()" in c.source]
     code, prose = nb.cells[i].source, nb.cells[i - 1].source
     assert nb.cells[i - 1].cell_type == "markdown"
     flat = " ".join(prose.split())

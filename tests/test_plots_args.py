@@ -19,7 +19,7 @@ PAIR = (Bottleneck, (3, 4, 6, 3))  # ResNet-50's shape as a (block, layers) pair
 
 
 def rows_of(arch, input_size=224, **options):
-    return {r.name: r for r in stage_table(arch, input_size, **options)}
+    return stage_table(arch, input_size, **options)
 
 
 # --- stem_sides_figure -----------------------------------------------------------------------

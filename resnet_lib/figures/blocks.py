@@ -12,7 +12,7 @@ from torch import nn
 
 from ..analysis import stage_table
 from ..blocks import ZeroPadShortcut
-from ..style import PALETTE, label, style
+from ..style import PALETTE, label, style, tint, with_phone_variant
 from .stages import WEIGHTED_STAGES, _si_text
 
 
@@ -56,103 +56,123 @@ def block_diagram_figure(
                 f"model.layer2[0] (a BasicBlock or Bottleneck: conv1, conv2[, conv3] and "
                 f"downsample are drawn), got {type(block).__name__}"
             )
-    fig = go.Figure()
-    line = "rgba(128,128,128,0.9)"
-    fills = {1: PALETTE["orange"], 3: PALETTE["blue"]}
-    col_w, box_w, box_h, step = 5.6, 2.4, 0.62, 1.0
-    proj_w = 2.6  # the projection box on the shortcut
     depth = max(len(_block_convs(b)) for b in blocks.values())
+    wide = _block_figure(blocks, title, depth, stacked=False)
+    phone = _block_figure(blocks, title, depth, stacked=True)
+    return with_phone_variant(wide, phone)
 
-    def arrow(x0: float, y0: float, x1: float, y1: float) -> None:
-        fig.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y",
-                           text="", showarrow=True, arrowhead=2, arrowsize=1, arrowwidth=1.5,
-                           arrowcolor=line)
 
-    def box(x: float, y: float, colour: str) -> None:
-        fig.add_shape(type="rect", x0=x - box_w / 2, x1=x + box_w / 2, y0=y - box_h / 2,
-                      y1=y + box_h / 2, line=dict(color=colour, width=2),
-                      fillcolor=colour, opacity=0.3, layer="below")
+_LINE = "rgba(128,128,128,0.9)"
+_FILLS = {1: PALETTE["orange"], 3: PALETTE["blue"]}
+# Sizes in axis units: a column is the main path (boxes) plus the shortcut to its right.
+_BOX_W, _BOX_H, _STEP, _PROJ_W, _COL_W = 3.0, 0.62, 1.0, 2.8, 6.6
 
+
+def _block_figure(blocks: Mapping[str, Any], title: str, depth: int, *,
+                  stacked: bool) -> go.Figure:
+    """Blocks side by side (``stacked=False``) or one below the other (a phone's layout)."""
+    fig = go.Figure()
+    band = depth + 2.6  # height of one block's drawing, header to output
     for c, (header, block) in enumerate(blocks.items()):
-        x = c * col_w
-        xs = x + box_w / 2 + proj_w / 2 + 0.2  # the shortcut's vertical line
-        convs = _block_convs(block)
-        weights = sum(m.weight.numel() for _, m in convs)
-        cin = convs[0][1].in_channels
-        cout = convs[-1][1].out_channels
-        fig.add_annotation(x=(x - box_w / 2 + xs + proj_w / 2) / 2, y=0.4,
-                           text=f"<b>{header}</b><br>{weights:,} conv weights on the main path",
-                           showarrow=False, name="header", yanchor="bottom")
-        fig.add_annotation(x=x, y=0, text=f"input: {cin} channels", showarrow=False,
-                           name="input")
-        hover_x, hover_y, hover_text = [], [], []
-        y_prev = -0.15
-        for i, (name, conv) in enumerate(convs):
-            y = -(i + 1) * step
-            arrow(x, y_prev, x, y + box_h / 2)
-            k = conv.kernel_size[0]
-            box(x, y, fills.get(k, PALETTE["green"]))
-            extras = [f"stride {conv.stride[0]}"] if conv.stride[0] != 1 else []
-            extras += ["BN", "ReLU"] if i < len(convs) - 1 else ["BN"]
-            fig.add_annotation(x=x, y=y, text=f"<b>{_conv_text(conv)}</b><br>"
-                               f"<span style='font-size:11px'>{' · '.join(extras)}</span>",
-                               showarrow=False, name="conv")
-            hover_x.append(x)
-            hover_y.append(y)
-            hover_text.append(f"{name}: {_conv_text(conv)}, stride {conv.stride[0]}<br>"
-                              f"{conv.weight.numel():,} weights = {k}·{k}·"
-                              f"{conv.in_channels}·{conv.out_channels}")
-            y_prev = y - box_h / 2
-        # The addition node sits below the deepest column so that the columns line up.
-        y_add = -(depth + 1) * step + 0.2
-        arrow(x, y_prev, x, y_add + 0.16)
-        fig.add_annotation(x=x, y=y_add, text="<b>+</b>", showarrow=False, font_size=18,
-                           name="add", bordercolor=line, borderwidth=1.5, borderpad=1)
-        fig.add_annotation(x=x, y=y_add - 0.55, text=f"ReLU → output: {cout} channels",
-                           showarrow=False, name="output")
-        arrow(x, y_add - 0.18, x, y_add - 0.42)
-        # The shortcut: out of the input, down the right-hand side, into the addition.
-        fig.add_shape(type="path", path=f"M {x + 0.95},0 L {xs},0 L {xs},{y_add} L {x + 0.3},"
-                      f"{y_add}", line=dict(color=line, width=1.5))
-        arrow(x + 0.35, y_add, x + 0.2, y_add)
-        down = block.downsample
-        y_mid = y_add / 2
-        if isinstance(down, nn.Sequential) and isinstance(down[0], nn.Conv2d):
-            proj = down[0]
-            extras = [f"stride {proj.stride[0]}"] if proj.stride[0] != 1 else []
-            extras += ["BN"] if len(down) > 1 else []
-            text = f"<b>projection</b><br>{_conv_text(proj)}<br>{' · '.join(extras)}"
-            fig.add_shape(type="rect", x0=xs - proj_w / 2, x1=xs + proj_w / 2, y0=y_mid - 0.45,
-                          y1=y_mid + 0.45, line=dict(color=PALETTE["orange"], width=2),
-                          fillcolor="rgba(230,159,0,0.3)",  # orange, 30%
-                          layer="below")
-            hover_x.append(xs)
-            hover_y.append(y_mid)
-            hover_text.append(f"downsample: {_conv_text(proj)}, stride {proj.stride[0]}<br>"
-                              f"{proj.weight.numel():,} weights")
-        elif isinstance(down, ZeroPadShortcut):
-            text = f"zero-pad {down.in_channels}→{down.out_channels}<br>stride {down.stride}"
-        elif down is None:
-            text = "identity<br>(no weights)"
-        else:
-            text = type(down).__name__
-        boxed = "projection" in text  # centred in its box; other labels beside the line
-        fig.add_annotation(x=xs if boxed else xs + 0.1, y=y_mid, text=text, showarrow=False,
-                           name="shortcut", xanchor="center" if boxed else "left",
-                           align="center" if boxed else "left")
-        fig.add_trace(go.Scatter(x=hover_x, y=hover_y, mode="markers", hovertext=hover_text,
-                                 hoverinfo="text", marker=dict(size=40, opacity=0),
-                                 showlegend=False, name=header))
+        x0, y0 = (0.0, -c * band) if stacked else (c * _COL_W, 0.0)
+        _draw_block(fig, header, block, x0, y0, depth)
     n = len(blocks)
-    style(fig, title=title, height=260 + 95 * depth)
-    # A fixed width: the labels need ~330 px per block. On a phone the figure scrolls
-    # sideways in its own output box (resnet-book.css) instead of overlapping its labels.
-    fig.update_layout(title_font_size=14, margin=dict(l=10, r=10, t=60, b=10),
-                      width=330 * n, autosize=False)
-    right = (n - 1) * col_w + box_w / 2 + proj_w + 0.55
-    fig.update_xaxes(visible=False, range=[-box_w / 2 - 0.8, right], fixedrange=True)
-    fig.update_yaxes(visible=False, range=[-(depth + 1) * step - 0.6, 1.15], fixedrange=True)
+    right = _BOX_W / 2 + _PROJ_W + 0.35 + (0 if stacked else (n - 1) * _COL_W)
+    fig.update_xaxes(visible=False, range=[-_BOX_W / 2 - 0.5, right], fixedrange=True)
+    rows = n if stacked else 1
+    bottom = -(rows - 1) * band - (depth + 1) * _STEP - 0.6
+    fig.update_yaxes(visible=False, range=[bottom, 1.15], fixedrange=True)
+    per_row = 200 + 95 * depth
+    style(fig, title=title, height=60 + per_row * rows)
+    fig.update_layout(title_font_size=14, margin=dict(l=6, r=6, t=60, b=6))
     return fig
+
+
+def _draw_block(fig: go.Figure, header: str, block: Any, x: float, y0: float,
+                depth: int) -> None:
+    """One block: its header, input, conv boxes, addition, output and shortcut, at (x, y0).
+
+    Text never sits on a line: the shortcut leaves the main path below the input label,
+    runs down its own lane to the right of the boxes, and its label sits in (projection) or
+    beside (identity, zero-pad) that lane.
+    """
+    def arrow(xa: float, ya: float, xb: float, yb: float) -> None:
+        fig.add_annotation(x=xb, y=y0 + yb, ax=xa, ay=y0 + ya, xref="x", yref="y", axref="x",
+                           ayref="y", text="", showarrow=True, arrowhead=2, arrowsize=1,
+                           arrowwidth=1.5, arrowcolor=_LINE)
+
+    xs = x + _BOX_W / 2 + _PROJ_W / 2 + 0.25  # the shortcut's vertical lane
+    convs = _block_convs(block)
+    weights = sum(m.weight.numel() for _, m in convs)
+    cin, cout = convs[0][1].in_channels, convs[-1][1].out_channels
+    fig.add_annotation(x=(x - _BOX_W / 2 + xs + _PROJ_W / 2) / 2, y=y0 + 0.4,
+                       text=f"<b>{header}</b><br>{weights:,} conv weights on the main path",
+                       showarrow=False, name="header", yanchor="bottom")
+    fig.add_annotation(x=x, y=y0, text=f"input: {cin} channels", showarrow=False, name="input")
+    hover_x, hover_y, hover_text = [], [], []
+    y_split = -0.42  # where the shortcut leaves the main path: below the input label
+    y_prev = -0.15
+    for i, (name, conv) in enumerate(convs):
+        y = -(i + 1) * _STEP
+        arrow(x, y_prev, x, y + _BOX_H / 2)
+        k = conv.kernel_size[0]
+        colour = _FILLS.get(k, PALETTE["green"])
+        fig.add_shape(type="rect", x0=x - _BOX_W / 2, x1=x + _BOX_W / 2, y0=y0 + y - _BOX_H / 2,
+                      y1=y0 + y + _BOX_H / 2, line=dict(color=colour, width=2),
+                      fillcolor=colour, opacity=0.3, layer="below")
+        extras = [f"stride {conv.stride[0]}"] if conv.stride[0] != 1 else []
+        extras += ["BN", "ReLU"] if i < len(convs) - 1 else ["BN"]
+        fig.add_annotation(x=x, y=y0 + y, text=f"<b>{_conv_text(conv)}</b><br>"
+                           f"<span style='font-size:11px'>{' · '.join(extras)}</span>",
+                           showarrow=False, name="conv")
+        hover_x.append(x)
+        hover_y.append(y0 + y)
+        hover_text.append(f"{name}: {_conv_text(conv)}, stride {conv.stride[0]}<br>"
+                          f"{conv.weight.numel():,} weights = {k}·{k}·"
+                          f"{conv.in_channels}·{conv.out_channels}")
+        y_prev = y - _BOX_H / 2
+    # The addition node sits below the deepest column so that the columns line up.
+    y_add = -(depth + 1) * _STEP + 0.2
+    arrow(x, y_prev, x, y_add + 0.16)
+    fig.add_annotation(x=x, y=y0 + y_add, text="<b>+</b>", showarrow=False, font_size=18,
+                       name="add", bordercolor=_LINE, borderwidth=1.5, borderpad=1)
+    fig.add_annotation(x=x, y=y0 + y_add - 0.55, text=f"ReLU → output: {cout} channels",
+                       showarrow=False, name="output")
+    arrow(x, y_add - 0.18, x, y_add - 0.42)
+    # The shortcut: from the main path below the input label, down its lane, into the +.
+    fig.add_shape(type="path", path=f"M {x},{y0 + y_split} L {xs},{y0 + y_split} "
+                  f"L {xs},{y0 + y_add} L {x + 0.3},{y0 + y_add}",
+                  line=dict(color=_LINE, width=1.5))
+    arrow(x + 0.35, y_add, x + 0.2, y_add)
+    down = block.downsample
+    y_mid = (y_split + y_add) / 2
+    if isinstance(down, nn.Sequential) and isinstance(down[0], nn.Conv2d):
+        proj = down[0]
+        extras = [f"stride {proj.stride[0]}"] if proj.stride[0] != 1 else []
+        extras += ["BN"] if len(down) > 1 else []
+        text = f"<b>projection</b><br>{_conv_text(proj)}<br>{' · '.join(extras)}"
+        # An opaque box over the lane: the line stops at its edges, never through its text.
+        fig.add_shape(type="rect", x0=xs - _PROJ_W / 2, x1=xs + _PROJ_W / 2,
+                      y0=y0 + y_mid - 0.5, y1=y0 + y_mid + 0.5,
+                      line=dict(color=PALETTE["orange"], width=2),
+                      fillcolor=tint(PALETTE["orange"], 0.3), layer="above")
+        hover_x.append(xs)
+        hover_y.append(y0 + y_mid)
+        hover_text.append(f"downsample: {_conv_text(proj)}, stride {proj.stride[0]}<br>"
+                          f"{proj.weight.numel():,} weights")
+    elif isinstance(down, ZeroPadShortcut):
+        text = f"zero-pad {down.in_channels}→{down.out_channels}<br>stride {down.stride}"
+    elif down is None:
+        text = "identity<br>(no weights)"
+    else:
+        text = type(down).__name__
+    boxed = "projection" in text  # centred in its box; other labels beside the line
+    fig.add_annotation(x=xs if boxed else xs + 0.1, y=y0 + y_mid, text=text, showarrow=False,
+                       name="shortcut", xanchor="center" if boxed else "left",
+                       align="center" if boxed else "left")
+    fig.add_trace(go.Scatter(x=hover_x, y=hover_y, mode="markers", hovertext=hover_text,
+                             hoverinfo="text", marker=dict(size=40, opacity=0),
+                             showlegend=False, name=header))
 
 
 def stride_placement_figure(arch: Any = "resnet50", input_size: Any = 224) -> go.Figure:
