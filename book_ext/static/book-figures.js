@@ -11,6 +11,8 @@
  * (background, text) and any text, annotation or line whose colour would not stand out
  * (contrast below 4.5:1 for text, 3:1 for lines) gets the theme's text colour; in light mode
  * the figure is drawn exactly as the book made it. A theme switch redraws every figure.
+ *
+ * Touch: a swipe over a figure scrolls the page (see the touchstart listener below).
  */
 (function () {
   "use strict";
@@ -70,8 +72,19 @@
     return null;
   }
 
-  function readable(colour, background, text, minimum) {
-    return colour && contrast(colour, background) >= minimum ? colour : text;
+  // The colour itself if it stands out enough on `background`, else the same hue mixed
+  // with white (dark backgrounds) or black until it does, else `fallback`.
+  function readable(colour, background, fallback, minimum) {
+    if (!colour) return fallback;
+    if (contrast(colour, background) >= minimum) return colour;
+    const [r, g, b] = rgb(colour);
+    const towards = luminance(background) < 0.2 ? 255 : 0;
+    for (let t = 0.1; t <= 1.001; t += 0.1) {
+      const mix = [r, g, b].map((c) => Math.round(c + (towards - c) * t));
+      const candidate = `rgb(${mix.join(",")})`;
+      if (contrast(candidate, background) >= minimum) return candidate;
+    }
+    return fallback;
   }
 
   function darkLayout(layout, c) {
@@ -111,9 +124,8 @@
         : fillUnder(shapes, note.x, note.y, xref, yref)
           || (xref === "paper" ? c.paper : c.plot);
       const own = note.font && note.font.color;
-      note.font = Object.assign({}, note.font, {
-        color: readable(own || c.text, under, contrast(c.text, under) >= 4.5 ? c.text : "#111111", 4.5),
-      });
+      const fallback = contrast(c.text, under) >= 4.5 ? c.text : "#111111";
+      note.font = Object.assign({}, note.font, { color: readable(own || c.text, under, fallback, 4.5) });
       if (note.arrowcolor) note.arrowcolor = readable(note.arrowcolor, c.plot, c.text, 3);
     }
     for (const s of shapes) {
@@ -124,11 +136,17 @@
     return dark;
   }
 
-  function darkData(data, c) {
+  function darkData(data, layout, c) {
+    const shapes = layout.shapes || [];
     return data.map((trace) => {
       const t = JSON.parse(JSON.stringify(trace));
+      // text drawn on the figure's own filled boxes (diagrams) keeps the colour made for them
+      const xs = Array.isArray(t.x) ? t.x : [];
+      const ys = Array.isArray(t.y) ? t.y : [];
+      const xref = (t.xaxis || "x"), yref = (t.yaxis || "y");
+      const onBoxes = xs.length > 0 && xs.every((x, i) => fillUnder(shapes, x, ys[i], xref, yref));
       for (const key of ["textfont", "outsidetextfont"]) {
-        if (t[key] && typeof t[key].color === "string") {
+        if (!onBoxes && t[key] && typeof t[key].color === "string") {
           t[key].color = readable(t[key].color, c.plot, c.text, 4.5);
         }
       }
@@ -143,7 +161,7 @@
     const { div, spec } = figure;
     const dark = document.documentElement.dataset.theme === "dark";
     const c = themeColours();
-    const data = dark ? darkData(spec.data, c) : spec.data;
+    const data = dark ? darkData(spec.data, spec.layout, c) : spec.data;
     const layout = dark ? darkLayout(spec.layout, c) : spec.layout;
     div.dataset.theme = dark ? "dark" : "light";
     return Plotly.react(div, data, layout, spec.config);
@@ -154,6 +172,12 @@
     document.querySelectorAll("script[data-plotly-for]").forEach((script) => {
       const div = document.getElementById(script.dataset.plotlyFor);
       if (!div) return;
+      // A finger on the plot area scrolls the page: plotly.js's drag layer would take the
+      // touch (preventDefault on touchstart) even with no drag mode; the touch never reaches
+      // it. Buttons, sliders and dropdowns are outside the drag layer and keep working.
+      div.addEventListener("touchstart", (event) => {
+        if (event.target.closest && event.target.closest(".draglayer")) event.stopPropagation();
+      }, { capture: true, passive: true });
       const figure = { div, spec: JSON.parse(script.textContent) };
       figures.push(figure);
       draw(figure);
