@@ -10,13 +10,18 @@ LINTED := resnet_lib tests benchmarks book_ext
 .PHONY: book test check setup lock lint bench clean
 
 # Set-up: a virtual environment with EXACTLY the packages of requirements.lock (every one
-# pinned; --no-deps, so nothing is resolved at install time) and resnet_lib (editable).
-# The venv is recreated from scratch when the lock changes, so nothing stale stays in it.
-$(STAMP): requirements.lock pyproject.toml
+# pinned; --no-deps, so nothing is resolved at install time), recreated from scratch when the
+# lock changes so that nothing stale stays in it; then resnet_lib (editable) on top, again
+# whenever pyproject.toml changes.
+VENV_STAMP := $(VENV)/.locked
+$(VENV_STAMP): requirements.lock
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --no-deps -r requirements.lock
 	$(BIN)/python -m pip check
+	touch $(VENV_STAMP)
+
+$(STAMP): $(VENV_STAMP) pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)

@@ -10,7 +10,8 @@ What the extension does, one function each (every function says why):
 - ``configure``: serve plotly.js's cartesian bundle and MathJax from ``_static/``; let the
   chapters' kernels know they run inside the book build.
 - ``add_page_assets``: load plotly.js (deferred) and the figure loader only on pages with a
-  figure; sphinx-design's files only on pages with its components; no widget state.
+  figure; the article of a page with math shown once it is typeset; sphinx-design's files
+  only on pages with its components; no widget state.
 - ``copy_mathjax`` and ``write_icons``, after the pages are written: MathJax's runtime files,
   and ``icons.css`` with exactly the Font Awesome icons the pages use, drawn from the SVG
   files of the pinned ``@fortawesome/fontawesome-free`` package.
@@ -54,6 +55,7 @@ PLOTLY_BUNDLE_TRACES = frozenset({
 })
 PLOTLY_DIV_CLASS = "plotly-graph-div"
 FIGURES_JS = "book-figures.js"  # draws each figure from its JSON; follows light/dark mode
+MATH_READY_JS = "math-ready.js"  # inlined on pages with math
 CSS_FILE = "resnet-book.css"
 ICONS_CSS = "icons.css"
 FONTAWESOME = NODE_MODULES / "@fortawesome" / "fontawesome-free"
@@ -148,12 +150,16 @@ def add_page_assets(app: Sphinx, pagename, templatename, context, doctree) -> No
       ``defer``: the text paints before plotly.js has loaded, and the figures (a ``<div>``
       of reserved height plus the figure as JSON, see ``resnet_lib.render``) are drawn by
       ``book-figures.js`` once it has.
+    - ``math-ready.js``, inlined, on pages with math: the article shows once MathJax has
+      typeset it (no reflow under the reader's eyes), at most 1.5 s after load.
     - sphinx-design adds its CSS and JS to every page; kept only where a page has one of its
       components (``sd-`` classes).
     - myst-nb embeds the ipywidgets state in pages whose (removed) outputs held widgets; the
       book loads no widget manager (``nb_ipywidgets_js: {}``), so that JSON is dead weight.
     """
     body = context.get("body", "")
+    if 'class="math notranslate' in body:
+        app.add_js_file(None, body=(OWN_STATIC / MATH_READY_JS).read_text(encoding="utf8"))
     if PLOTLY_DIV_CLASS in body:
         app.add_js_file(PLOTLY_JS, loading_method="defer")
         app.add_js_file(FIGURES_JS, loading_method="defer")
@@ -205,7 +211,7 @@ def write_icons(app: Sphinx, exception: Exception | None) -> None:
 
     The themes draw about twenty Font Awesome icons with Font Awesome's whole SVG framework
     (``fontawesome.js``, 1.5 MB, removed in ``_templates/layout.html``). Here each icon
-    that a page names (``<i class="fa-solid fa-bars">``) is read from the pinned
+    that a page names (``<i class="fa-solid fa-bars">``, or a ``<span>``) is read from the pinned
     ``@fortawesome/fontawesome-free`` package's ``svgs/<pack>/<name>.svg`` and inlined as a
     data URL: a few KB. An icon that the package does not have fails the build.
     """
@@ -214,7 +220,7 @@ def write_icons(app: Sphinx, exception: Exception | None) -> None:
     outdir = Path(app.outdir)
     used: set[tuple[str, str]] = set()
     for page in outdir.rglob("*.html"):
-        for classes in re.findall(r'<i class="([^"]*)"', page.read_text(errors="ignore")):
+        for classes in re.findall(r'class="([^"]*\bfa-[^"]*)"', page.read_text(errors="ignore")):
             words = classes.split()
             pack = next((ICON_PACKS[w] for w in words if w in ICON_PACKS), "solid")
             used.update((pack, w[3:]) for w in words

@@ -54,11 +54,13 @@ def test_write_icons_reads_the_icons_the_pages_use(tmp_path):
     (tmp_path / "_static").mkdir()
     (tmp_path / "a.html").write_text('<i class="fa-solid fa-bars fa-lg"></i>'
                                      '<i class="theme-switch fa-solid fa-moon   fa-lg"></i>')
-    (tmp_path / "b.html").write_text('<i class="fab fa-github"></i>')
+    (tmp_path / "b.html").write_text('<i class="fab fa-github"></i><p class="x">fa-rocket</p>'
+                                     '<span class="fa-solid fa-list"></span>')
     app = SimpleNamespace(outdir=str(tmp_path), builder=SimpleNamespace(format="html"))
     book_ext.write_icons(app, None)
     rules = icon_rules((tmp_path / "_static" / book_ext.ICONS_CSS).read_text())
-    assert set(rules) == {".fa-bars", ".fa-moon", ".fab.fa-github, .fa-brands.fa-github"}
+    assert set(rules) == {".fa-bars", ".fa-moon", ".fa-list",
+                          ".fab.fa-github, .fa-brands.fa-github"}
 
 
 def test_mathjax_is_copied_from_node_modules_once_per_version(tmp_path):
@@ -94,6 +96,16 @@ def test_plotly_js_is_deferred_and_only_on_pages_with_a_figure():
     ns, context = page_context("<p>no figure</p>")
     book_ext.add_page_assets(ns.app, "p", "page.html", context, None)
     assert ns.added == []
+
+
+def test_pages_with_math_wait_for_mathjax_before_showing_the_article():
+    ns, context = page_context('<span class="math notranslate nohighlight">\\(x\\)</span>')
+    book_ext.add_page_assets(ns.app, "p", "page.html", context, None)
+    [(name, options)] = ns.added
+    assert name is None and "math-pending" in options["body"]  # inline: runs before paint
+    assert "setTimeout(show, 1500)" in options["body"]  # never hidden for long
+    css = (book_ext.OWN_STATIC / book_ext.CSS_FILE).read_text()
+    assert re.search(r"html\.math-pending \.bd-article \{\s*visibility: hidden;", css)
 
 
 def test_sphinx_design_and_widget_state_only_where_used():

@@ -152,3 +152,14 @@ def test_plotly_js_bundle_matches_the_python_plotly():
 
     pinned = npm_lock()["packages"][f"node_modules/{book_ext.PLOTLY_PACKAGE}"]["version"]
     assert pinned == book_ext.plotly_js_version()
+
+
+def test_ci_publishes_the_site_that_make_test_built_and_tested():
+    """make test builds into a temporary folder (or RESNET_BOOK_TEST_OUT); CI must publish
+    that folder's html, not a _build/html that make test no longer writes."""
+    workflow = (ROOT / ".github" / "workflows" / "book.yml").read_text()
+    out = re.search(r"RESNET_BOOK_TEST_OUT:\s*(.+)", workflow)
+    assert out, "the workflow does not tell make test where to build"
+    upload = re.search(r"upload-pages-artifact@\S+\s+if:[^\n]*\n\s+with:\s+path:\s*(.+)",
+                       workflow)
+    assert upload and upload.group(1).strip() == f"{out.group(1).strip()}/_build/html"

@@ -7,8 +7,7 @@ For each page in _toc.yml, on a desktop (1280 px, mouse) and a phone (390x844, t
 - a title, exactly one h1, and links to the previous/next page;
 - no element that offers to upload or share to a third party (a figure's mode bar has one
   button: download as PNG); one search box;
-- cumulative layout shift (PerformanceObserver) <= 0.1 while text, figures and math load
-  (KNOWN_SHIFTS lists the pages that do not always hold it, as expected failures);
+- cumulative layout shift (PerformanceObserver) <= 0.1 while text, figures and math load;
 - on the phone, a swipe over each figure scrolls the page (the figure does not capture it);
 - axe-core (package-lock.json: the current release) finds no moderate, serious or critical
   violation, label-content-name-mismatch included, in light and in dark mode;
@@ -122,7 +121,7 @@ def page_facts(page) -> dict:
           brokenImages: Array.from(document.images)
                              .filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src),
           // every Font Awesome icon is drawn (book_ext's icons.css replaces fontawesome.js)
-          undrawnIcons: Array.from(document.querySelectorAll('i[class*="fa-"]'))
+          undrawnIcons: Array.from(document.querySelectorAll('i[class*="fa-"], span[class*="fa-"]'))
                              .filter(i => getComputedStyle(i).display !== 'none'
                                           && i.closest('[hidden]') === null)
                              .filter(i => {
@@ -179,20 +178,9 @@ def test_page_as_a_reader_sees_it(site, request, name, device):
     page.close()
 
 
-#: Pages whose layout shift measured 0.09-0.13 across runs while MathJax typesets their
-#: inline math (the raw TeX is wider than the typeset formula, so paragraphs reflow; display
-#: math has its height reserved in resnet-book.css). Rendering the math at build time would
-#: remove it. Not strict, since it passes on some runs; the report shows XFAIL/XPASS.
-KNOWN_SHIFTS = {("chapters/01_whole_picture", "desktop"), ("chapters/04_blocks", "desktop"),
-                ("chapters/04_blocks", "phone")}
-
-
 @pytest.mark.parametrize("name", PAGES)
 @pytest.mark.parametrize("device", ["desktop", "phone"])
 def test_layout_shift_while_loading(site, request, name, device):
-    if (name, device) in KNOWN_SHIFTS:
-        request.applymarker(pytest.mark.xfail(
-            strict=False, reason="MathJax reflows inline math after first paint"))
     base, html = site
     size = PHONE["viewport"] if device == "phone" else DESKTOP["viewport"]
     seen = first_visit(request.getfixturevalue(device), f"{base}/{name}.html", **size)
@@ -274,13 +262,17 @@ FIGURE_COLOURS = """() => {
     // a transparent figure shows the page behind it
     const bg = parse(own)[3] === 0 ? getComputedStyle(document.body).backgroundColor : own;
     const paper = (div.querySelector('rect.bg') || {}).style;
-    // filled shapes (boxes of the diagrams) a text may sit on
-    const boxes = Array.from(div.querySelectorAll('.shapelayer path'))
-      .filter(p => {
-        const f = parse(getComputedStyle(p).fill);
-        return f && (f[3] === undefined || f[3] > 0.5) && getComputedStyle(p).fillOpacity > 0.5;
-      })
-      .map(p => [p.getBoundingClientRect(), getComputedStyle(p).fill]);
+    // filled shapes (boxes of the diagrams) a text may sit on, as drawn over the background
+    const over = (fill, alpha, base) => {
+      const [f, b] = [parse(fill), parse(base)];
+      return 'rgb(' + [0, 1, 2].map(i => Math.round(f[i] * alpha + b[i] * (1 - alpha))) + ')';
+    };
+    const boxes = Array.from(div.querySelectorAll('.shapelayer path')).map(p => {
+      const s = getComputedStyle(p);
+      const f = parse(s.fill);
+      const alpha = f ? (f[3] === undefined ? 1 : f[3]) * s.fillOpacity * s.opacity : 0;
+      return [p.getBoundingClientRect(), alpha > 0.02 ? over(s.fill, alpha, bg) : null];
+    }).filter(([r, c]) => c);
     const lowText = [];
     for (const t of div.querySelectorAll('.main-svg text')) {
       if (!t.textContent.trim() || !t.checkVisibility()) continue;
@@ -299,8 +291,10 @@ FIGURE_COLOURS = """() => {
         lowText.push([t.textContent.trim().slice(0, 40), fill, under, ratio.toFixed(2)]);
       }
     }
+    const panel = getComputedStyle(div.closest('.output') || div).backgroundColor;
     return {label: div.getAttribute('aria-label'), background: bg, theme: div.dataset.theme,
-            luminance: lum(bg), lowText};
+            luminance: lum(bg), lowText,
+            panel: parse(panel)[3] === 0 ? 0 : lum(panel)};
   });
 }"""
 
@@ -317,6 +311,7 @@ def test_dark_mode_figures_are_dark_and_readable(site, dark, dark_phone, name):
         for figure in page.evaluate(FIGURE_COLOURS):
             where = (name, label, figure["label"])
             assert figure["theme"] == "dark" and figure["luminance"] < 0.05, (where, figure)
+            assert figure["panel"] < 0.05, (where, "a light panel around the figure", figure)
             assert not figure["lowText"], (where, "text below 4.5:1", figure["lowText"])
         page.close()
 

@@ -60,14 +60,29 @@
     };
   }
 
-  // The fill of a filled rectangle drawn under point (x, y) in the shape's own coordinates.
-  function fillUnder(shapes, x, y, xref, yref) {
+  // What a shape's fill looks like on `base`: its colour, at its alpha times its opacity,
+  // composited over the background; null for an unfilled shape.
+  function composite(shape, base) {
+    if (!shape.fillcolor) return null;
+    const [r, g, b, a] = rgb(shape.fillcolor);
+    const alpha = a * (shape.opacity === undefined ? 1 : shape.opacity);
+    if (alpha < 0.02) return null;
+    const under = rgb(base);
+    const mix = [r, g, b].map((c, i) => Math.round(c * alpha + under[i] * (1 - alpha)));
+    return `rgb(${mix.join(",")})`;
+  }
+
+  // What point (x, y), in the shape's own coordinates, sits on: the topmost filled
+  // rectangle's colour as drawn over `base`, or null.
+  function fillUnder(shapes, x, y, xref, yref, base) {
     for (const s of shapes.slice().reverse()) {
-      if (!opaque(s.fillcolor) || (s.xref || "x") !== xref || (s.yref || "y") !== yref) continue;
+      if ((s.xref || "x") !== xref || (s.yref || "y") !== yref) continue;
       if (s.type && s.type !== "rect") continue;
+      const colour = composite(s, base);
+      if (!colour) continue;
       const [x0, x1] = [Math.min(s.x0, s.x1), Math.max(s.x0, s.x1)];
       const [y0, y1] = [Math.min(s.y0, s.y1), Math.max(s.y0, s.y1)];
-      if (x >= x0 && x <= x1 && y >= y0 && y <= y1) return s.fillcolor;
+      if (x >= x0 && x <= x1 && y >= y0 && y <= y1) return colour;
     }
     return null;
   }
@@ -120,9 +135,9 @@
     for (const note of dark.annotations || []) {
       const xref = note.xref || "x";
       const yref = note.yref || "y";
+      const base = xref === "paper" ? c.paper : c.plot;
       const under = opaque(note.bgcolor) ? note.bgcolor
-        : fillUnder(shapes, note.x, note.y, xref, yref)
-          || (xref === "paper" ? c.paper : c.plot);
+        : fillUnder(shapes, note.x, note.y, xref, yref, base) || base;
       const own = note.font && note.font.color;
       const fallback = contrast(c.text, under) >= 4.5 ? c.text : "#111111";
       note.font = Object.assign({}, note.font, { color: readable(own || c.text, under, fallback, 4.5) });
@@ -140,15 +155,22 @@
     const shapes = layout.shapes || [];
     return data.map((trace) => {
       const t = JSON.parse(JSON.stringify(trace));
-      // text drawn on the figure's own filled boxes (diagrams) keeps the colour made for them
+      // each text sits on the figure's background or on one of its boxes (diagrams)
       const xs = Array.isArray(t.x) ? t.x : [];
       const ys = Array.isArray(t.y) ? t.y : [];
-      const xref = (t.xaxis || "x"), yref = (t.yaxis || "y");
-      const onBoxes = xs.length > 0 && xs.every((x, i) => fillUnder(shapes, x, ys[i], xref, yref));
+      const xref = t.xaxis || "x";
+      const yref = t.yaxis || "y";
+      const under = xs.map((x, i) => fillUnder(shapes, x, ys[i], xref, yref, c.plot) || c.plot);
       for (const key of ["textfont", "outsidetextfont"]) {
-        if (!onBoxes && t[key] && typeof t[key].color === "string") {
-          t[key].color = readable(t[key].color, c.plot, c.text, 4.5);
-        }
+        const font = t[key];
+        if (!font || !font.color) continue;
+        const colours = Array.isArray(font.color) ? font.color : xs.map(() => font.color);
+        const fixed = (under.length ? under : [c.plot]).map((bg, i) => {
+          const own = colours[i] === undefined ? colours[0] : colours[i];
+          const fallback = contrast(c.text, bg) >= 4.5 ? c.text : "#111111";
+          return readable(own, bg, fallback, 4.5);
+        });
+        font.color = Array.isArray(font.color) || xs.length ? fixed : fixed[0];
       }
       if (t.type === "scatter" && t.line && typeof t.line.color === "string") {
         t.line.color = readable(t.line.color, c.plot, c.text, 3);
