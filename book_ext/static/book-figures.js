@@ -1,0 +1,217 @@
+/* book-figures.js: draws the book's plotly figures and keeps them in the page's colours.
+ *
+ * Loaded with `defer` after plotly.js, on pages with a figure only (book_ext). Each figure is
+ * a <div class="plotly-graph-div"> of reserved height followed by its JSON
+ * (<script type="application/json" data-plotly-for="ID">: data, layout, config), written by
+ * resnet_lib.render. Deferred scripts run in order once the page is parsed, so plotly.js is
+ * there and the text has painted before any figure is drawn.
+ *
+ * Dark mode: the theme sets <html data-theme="dark|light"> (from the reader's system setting
+ * or its toggle button). In dark mode each figure is redrawn with the theme's own colours
+ * (background, text) and any text, annotation or line whose colour would not stand out
+ * (contrast below 4.5:1 for text, 3:1 for lines) gets the theme's text colour; in light mode
+ * the figure is drawn exactly as the book made it. A theme switch redraws every figure.
+ *
+ * Touch: a swipe over a figure scrolls the page (see the touchstart listener below).
+ */
+(function () {
+  "use strict";
+  const figures = []; // {div, spec}
+
+  function rgb(colour) {
+    // Any CSS colour -> [r, g, b, a] through the browser's own parser.
+    const probe = document.createElement("canvas").getContext("2d");
+    probe.fillStyle = "#000";
+    probe.fillStyle = colour;
+    const value = probe.fillStyle; // "#rrggbb" or "rgba(r, g, b, a)"
+    if (value.startsWith("#")) {
+      return [1, 3, 5].map((i) => parseInt(value.slice(i, i + 2), 16)).concat([1]);
+    }
+    const parts = value.match(/[\d.]+/g).map(Number);
+    return [parts[0], parts[1], parts[2], parts.length > 3 ? parts[3] : 1];
+  }
+
+  function luminance(colour) {
+    const [r, g, b] = rgb(colour).map((c, i) => {
+      if (i > 2) return c;
+      const s = c / 255;
+      return s <= 0.03928 ? s / 12.92 : Math.pow((s + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  }
+
+  function contrast(a, b) {
+    const [la, lb] = [luminance(a), luminance(b)];
+    return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+  }
+
+  function opaque(colour) {
+    return colour && rgb(colour)[3] > 0.5;
+  }
+
+  function themeColours() {
+    const css = getComputedStyle(document.documentElement);
+    const get = (name, fallback) => css.getPropertyValue(name).trim() || fallback;
+    return {
+      paper: get("--pst-color-background", "#14181e"),
+      plot: get("--pst-color-on-background", "#1e2329"),
+      text: get("--pst-color-text-base", "#ced6dd"),
+      grid: "rgba(206, 214, 221, 0.18)",
+    };
+  }
+
+  // What a shape's fill looks like on `base`: its colour, at its alpha times its opacity,
+  // composited over the background; null for an unfilled shape.
+  function composite(shape, base) {
+    if (!shape.fillcolor) return null;
+    const [r, g, b, a] = rgb(shape.fillcolor);
+    const alpha = a * (shape.opacity === undefined ? 1 : shape.opacity);
+    if (alpha < 0.02) return null;
+    const under = rgb(base);
+    const mix = [r, g, b].map((c, i) => Math.round(c * alpha + under[i] * (1 - alpha)));
+    return `rgb(${mix.join(",")})`;
+  }
+
+  // What point (x, y), in the shape's own coordinates, sits on: the topmost filled
+  // rectangle's colour as drawn over `base`, or null.
+  function fillUnder(shapes, x, y, xref, yref, base) {
+    for (const s of shapes.slice().reverse()) {
+      if ((s.xref || "x") !== xref || (s.yref || "y") !== yref) continue;
+      if (s.type && s.type !== "rect") continue;
+      const colour = composite(s, base);
+      if (!colour) continue;
+      const [x0, x1] = [Math.min(s.x0, s.x1), Math.max(s.x0, s.x1)];
+      const [y0, y1] = [Math.min(s.y0, s.y1), Math.max(s.y0, s.y1)];
+      if (x >= x0 && x <= x1 && y >= y0 && y <= y1) return colour;
+    }
+    return null;
+  }
+
+  // The colour itself if it stands out enough on `background`, else the same hue mixed
+  // with white (dark backgrounds) or black until it does, else `fallback`.
+  function readable(colour, background, fallback, minimum) {
+    if (!colour) return fallback;
+    if (contrast(colour, background) >= minimum) return colour;
+    const [r, g, b] = rgb(colour);
+    const towards = luminance(background) < 0.2 ? 255 : 0;
+    for (let t = 0.1; t <= 1.001; t += 0.1) {
+      const mix = [r, g, b].map((c) => Math.round(c + (towards - c) * t));
+      const candidate = `rgb(${mix.join(",")})`;
+      if (contrast(candidate, background) >= minimum) return candidate;
+    }
+    return fallback;
+  }
+
+  function darkLayout(layout, c) {
+    const dark = JSON.parse(JSON.stringify(layout));
+    dark.paper_bgcolor = c.paper;
+    dark.plot_bgcolor = c.plot;
+    dark.font = Object.assign({}, dark.font, { color: c.text });
+    if (dark.title && typeof dark.title === "object" && dark.title.font) {
+      dark.title.font.color = c.text;
+    }
+    for (const key of Object.keys(dark)) {
+      if (!/^[xy]axis\d*$/.test(key) || typeof dark[key] !== "object") continue;
+      const axis = dark[key];
+      Object.assign(axis, { gridcolor: c.grid, zerolinecolor: c.grid, linecolor: c.grid });
+      if (axis.tickfont) axis.tickfont.color = c.text;
+      if (axis.title && axis.title.font) axis.title.font.color = c.text;
+    }
+    if (dark.legend) {
+      dark.legend.bgcolor = "rgba(0,0,0,0)";
+      if (dark.legend.font) dark.legend.font.color = c.text;
+    }
+    for (const menu of dark.updatemenus || []) {
+      Object.assign(menu, { bgcolor: c.plot, bordercolor: c.grid });
+      menu.font = Object.assign({}, menu.font, { color: c.text });
+    }
+    for (const slider of dark.sliders || []) {
+      slider.font = Object.assign({}, slider.font, { color: c.text });
+      if (slider.currentvalue) {
+        slider.currentvalue.font = Object.assign({}, slider.currentvalue.font, { color: c.text });
+      }
+    }
+    const shapes = dark.shapes || [];
+    for (const note of dark.annotations || []) {
+      const xref = note.xref || "x";
+      const yref = note.yref || "y";
+      const base = xref === "paper" ? c.paper : c.plot;
+      const under = opaque(note.bgcolor) ? note.bgcolor
+        : fillUnder(shapes, note.x, note.y, xref, yref, base) || base;
+      const own = note.font && note.font.color;
+      const fallback = contrast(c.text, under) >= 4.5 ? c.text : "#111111";
+      note.font = Object.assign({}, note.font, { color: readable(own || c.text, under, fallback, 4.5) });
+      if (note.arrowcolor) note.arrowcolor = readable(note.arrowcolor, c.plot, c.text, 3);
+    }
+    for (const s of shapes) {
+      if (s.line && s.line.color && !opaque(s.fillcolor)) {
+        s.line.color = readable(s.line.color, c.plot, c.text, 3);
+      }
+    }
+    return dark;
+  }
+
+  function darkData(data, layout, c) {
+    const shapes = layout.shapes || [];
+    return data.map((trace) => {
+      const t = JSON.parse(JSON.stringify(trace));
+      // each text sits on the figure's background or on one of its boxes (diagrams)
+      const xs = Array.isArray(t.x) ? t.x : [];
+      const ys = Array.isArray(t.y) ? t.y : [];
+      const xref = t.xaxis || "x";
+      const yref = t.yaxis || "y";
+      const under = xs.map((x, i) => fillUnder(shapes, x, ys[i], xref, yref, c.plot) || c.plot);
+      for (const key of ["textfont", "outsidetextfont"]) {
+        const font = t[key];
+        if (!font || !font.color) continue;
+        const colours = Array.isArray(font.color) ? font.color : xs.map(() => font.color);
+        const fixed = (under.length ? under : [c.plot]).map((bg, i) => {
+          const own = colours[i] === undefined ? colours[0] : colours[i];
+          const fallback = contrast(c.text, bg) >= 4.5 ? c.text : "#111111";
+          return readable(own, bg, fallback, 4.5);
+        });
+        font.color = Array.isArray(font.color) || xs.length ? fixed : fixed[0];
+      }
+      if (t.type === "scatter" && t.line && typeof t.line.color === "string") {
+        t.line.color = readable(t.line.color, c.plot, c.text, 3);
+      }
+      return t;
+    });
+  }
+
+  function draw(figure) {
+    const { div, spec } = figure;
+    const dark = document.documentElement.dataset.theme === "dark";
+    const c = themeColours();
+    const data = dark ? darkData(spec.data, spec.layout, c) : spec.data;
+    const layout = dark ? darkLayout(spec.layout, c) : spec.layout;
+    div.dataset.theme = dark ? "dark" : "light";
+    return Plotly.react(div, data, layout, spec.config);
+  }
+
+  function start() {
+    if (!window.Plotly) return;
+    document.querySelectorAll("script[data-plotly-for]").forEach((script) => {
+      const div = document.getElementById(script.dataset.plotlyFor);
+      if (!div) return;
+      // A finger on the plot area scrolls the page: plotly.js's drag layer would take the
+      // touch (preventDefault on touchstart) even with no drag mode; the touch never reaches
+      // it. Buttons, sliders and dropdowns are outside the drag layer and keep working.
+      div.addEventListener("touchstart", (event) => {
+        if (event.target.closest && event.target.closest(".draglayer")) event.stopPropagation();
+      }, { capture: true, passive: true });
+      const figure = { div, spec: JSON.parse(script.textContent) };
+      figures.push(figure);
+      draw(figure);
+    });
+    let drawn = document.documentElement.dataset.theme;
+    new MutationObserver(() => {
+      const now = document.documentElement.dataset.theme;
+      if (now === drawn) return;
+      drawn = now;
+      figures.forEach(draw);
+    }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+  }
+
+  start();
+})();
