@@ -179,14 +179,160 @@
     });
   }
 
-  function draw(figure) {
+  // Phone layout: a figure may carry a narrow variant (layout.meta.phone = {data, layout},
+  // from resnet_lib.style.with_phone_variant), drawn where the viewport is narrow.
+  const narrow = window.matchMedia("(max-width: 600px)");
+
+  function current(figure) {
+    const phone = figure.spec.layout.meta && figure.spec.layout.meta.phone;
+    if (narrow.matches && phone) {
+      const layout = Object.assign({}, phone.layout, { dragmode: false });
+      return { data: phone.data, layout: layout, config: figure.spec.config };
+    }
+    return figure.spec;
+  }
+
+  // Controls: plotly's own dropdowns and sliders are drawn inside the SVG, where Tab never
+  // reaches them, a screen reader does not announce them and on a phone they can sit off
+  // screen. Each one becomes a native <select> or <input type="range"> with a visible label
+  // above the figure, applying exactly the step the plotly control would have applied.
+  function controlLabel(item, fallback) {
+    return (item.name || (item.currentvalue && item.currentvalue.prefix) || fallback)
+      .replace(/[:\s]+$/, "");
+  }
+
+  // Apply one step (method + args). Traces that are hidden take their new values directly,
+  // without a redraw; only the visible ones are redrawn (a slider step of the explorer
+  // changes 48 traces, of which 3 are on screen).
+  function apply(div, method, args) {
+    if (method === "skip") return Promise.resolve();
+    if ((method === "update" || method === "restyle") && Array.isArray(args[2])) {
+      const [style, relayout, indices] = args;
+      const shown = [], shownStyle = {};
+      for (const key of Object.keys(style)) shownStyle[key] = [];
+      indices.forEach((trace, k) => {
+        const visible = div.data[trace] && div.data[trace].visible !== false;
+        if (visible) {
+          shown.push(trace);
+          for (const key of Object.keys(style)) shownStyle[key].push(style[key][k]);
+          return;
+        }
+        for (const key of Object.keys(style)) {
+          const path = key.split(".");
+          let target = div.data[trace];
+          for (const part of path.slice(0, -1)) target = target[part] = target[part] || {};
+          target[path[path.length - 1]] = style[key][k];
+        }
+      });
+      if (method === "update") return Plotly.update(div, shownStyle, relayout || {}, shown);
+      return Plotly.restyle(div, shownStyle, shown);
+    }
+    return Plotly[method](div, ...args);
+  }
+
+  function buildControls(figure) {
     const { div, spec } = figure;
+    const menus = spec.layout.updatemenus || [];
+    const sliders = spec.layout.sliders || [];
+    if (!menus.length && !sliders.length) return;
+    const box = document.createElement("div");
+    box.className = "figure-controls";
+    figure.state = [];
+    const id = div.id;
+    menus.forEach((menu, m) => {
+      const field = document.createElement("label");
+      field.className = "figure-control";
+      const text = document.createElement("span");
+      text.textContent = controlLabel(menu, "Show");
+      const select = document.createElement("select");
+      select.id = `${id}-menu-${m}`;
+      (menu.buttons || []).forEach((button, b) => {
+        const option = document.createElement("option");
+        option.value = String(b);
+        option.textContent = button.label;
+        select.appendChild(option);
+      });
+      const state = { items: menu.buttons || [], index: menu.active || 0 };
+      select.value = String(state.index);
+      select.addEventListener("change", () => {
+        state.index = Number(select.value);
+        const item = state.items[state.index];
+        apply(div, item.method, item.args);
+      });
+      field.append(text, select);
+      box.appendChild(field);
+      figure.state.push(state);
+    });
+    sliders.forEach((slider, s) => {
+      const field = document.createElement("label");
+      field.className = "figure-control figure-slider";
+      const text = document.createElement("span");
+      text.textContent = controlLabel(slider, "Value");
+      const range = document.createElement("input");
+      range.type = "range";
+      range.id = `${id}-slider-${s}`;
+      range.min = "0";
+      range.max = String((slider.steps || []).length - 1);
+      range.step = "1";
+      const out = document.createElement("output");
+      out.htmlFor = range.id;
+      const state = { items: slider.steps || [], index: slider.active || 0 };
+      const show = () => {
+        const label = state.items[state.index].label;
+        out.textContent = label;
+        range.setAttribute("aria-valuetext", label);
+      };
+      range.value = String(state.index);
+      show();
+      // Redraw at most once per animation frame while a finger or a key drags the thumb.
+      let pending = false;
+      range.addEventListener("input", () => {
+        state.index = Number(range.value);
+        show();
+        if (pending) return;
+        pending = true;
+        requestAnimationFrame(() => {
+          const item = state.items[state.index];
+          figure.busy = apply(div, item.method, item.args).then(() => { pending = false; });
+        });
+      });
+      field.append(text, range, out);
+      box.appendChild(field);
+      figure.state.push(state);
+    });
+    div.parentNode.insertBefore(box, div);
+  }
+
+  function withoutControls(layout) {
+    if (!layout.updatemenus && !layout.sliders) return layout;
+    const copy = Object.assign({}, layout);
+    if (copy.sliders) {
+      // the slider's room at the bottom is no longer needed
+      copy.margin = Object.assign({}, copy.margin, { b: Math.min((copy.margin || {}).b || 80, 60) });
+    }
+    delete copy.updatemenus;
+    delete copy.sliders;
+    return copy;
+  }
+
+  function draw(figure) {
+    const { div } = figure;
+    const spec = current(figure);
     const dark = document.documentElement.dataset.theme === "dark";
     const c = themeColours();
-    const data = dark ? darkData(spec.data, spec.layout, c) : spec.data;
-    const layout = dark ? darkLayout(spec.layout, c) : spec.layout;
+    const data = dark ? darkData(spec.data, spec.layout, c) : JSON.parse(JSON.stringify(spec.data));
+    const layout = withoutControls(dark ? darkLayout(spec.layout, c) : spec.layout);
     div.dataset.theme = dark ? "dark" : "light";
-    return Plotly.react(div, data, layout, spec.config);
+    div.dataset.variant = spec === figure.spec ? "wide" : "phone";
+    div.style.height = `${layout.height || 450}px`;
+    let done = Plotly.react(div, data, layout, spec.config);
+    // A redraw (theme switch, width change) starts from the figure's first state: replay
+    // the reader's choices on top of it, in order.
+    for (const state of figure.state || []) {
+      const item = state.items[state.index];
+      if (state.index !== (state.initial || 0)) done = done.then(() => apply(div, item.method, item.args));
+    }
+    return done;
   }
 
   function start() {
@@ -202,6 +348,8 @@
       }, { capture: true, passive: true });
       const figure = { div, spec: JSON.parse(script.textContent) };
       figures.push(figure);
+      buildControls(figure);
+      for (const state of figure.state || []) state.initial = state.index;
       draw(figure);
     });
     let drawn = document.documentElement.dataset.theme;
@@ -211,6 +359,7 @@
       drawn = now;
       figures.forEach(draw);
     }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+    narrow.addEventListener("change", () => figures.forEach(draw));
   }
 
   start();
