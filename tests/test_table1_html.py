@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bs4 import BeautifulSoup
+from torchvision_ref import GMACS_3
 
 from resnet_lib.figures import table1_table
-from torchvision_ref import GMACS_3
 
 
 def parse():
