@@ -1,29 +1,51 @@
-# The two commands: `make book` and `make test`. Everything else is a helper they call.
+# The two commands: `make book` and `make test`. `make check` is the fast edit loop.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# npm ci writes node_modules/.package-lock.json itself; our stamp is touched after it.
+NPM_STAMP := node_modules/.installed
+LINTED := resnet_lib tests benchmarks book_ext
 
-.PHONY: book test setup lint bench clean
+.PHONY: book test check setup lock lint bench clean
 
-# Set-up: a virtual environment with the pinned requirements and resnet_lib (editable).
-# Re-runs only when requirements.txt or pyproject.toml change.
-$(STAMP): requirements.txt pyproject.toml
+# Set-up: a virtual environment with EXACTLY the packages of requirements.lock (every one
+# pinned; --no-deps, so nothing is resolved at install time), recreated from scratch when the
+# lock changes so that nothing stale stays in it; then resnet_lib (editable) on top, again
+# whenever pyproject.toml changes.
+VENV_STAMP := $(VENV)/.locked
+$(VENV_STAMP): requirements.lock
+	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements.lock
+	$(BIN)/python -m pip check
+	touch $(VENV_STAMP)
+
+$(STAMP): $(VENV_STAMP) pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
-setup: $(STAMP)
+# The site's third-party files (MathJax, the plotly.js bundle, Font Awesome's SVG icons) and
+# the tests' axe-core, exactly as package-lock.json pins them; npm ci checks each tarball's
+# integrity. The build itself never touches the network.
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NPM_STAMP)
+
+setup: $(STAMP) $(NPM_STAMP)
+
+# Regenerate requirements.lock from requirements.txt in a clean, temporary venv (minutes).
+# Run it after editing requirements.txt, then commit both files.
+lock:
+	PYTHON=$(PYTHON) tools/lock.sh
 
 # The executed, strict book. Unchanged chapters come from the jupyter-cache in _build, but
 # the cache only knows the notebooks: when resnet_lib changed since the last build, every
 # chapter is re-executed (cache and doctrees dropped) so no page shows stale numbers.
 LIB_STAMP := _build/.resnet_lib-built
-book: $(STAMP)
-	@if [ ! -f $(LIB_STAMP) ] || [ -n "$$(find resnet_lib book_ext -newer $(LIB_STAMP) -type f)" ]; then \
+book: setup
+	@if [ ! -f $(LIB_STAMP) ] || [ -n "$$(find resnet_lib book_ext _templates -newer $(LIB_STAMP) -type f)" ]; then \
 	  echo "resnet_lib changed: re-executing every chapter"; \
 	  rm -rf _build/.jupyter_cache _build/.doctrees; fi
 	$(BIN)/jupyter-book build . -W -n --keep-going
@@ -31,14 +53,21 @@ book: $(STAMP)
 	@echo
 	@echo "Book built. Open: file://$(CURDIR)/_build/html/index.html"
 
-# The whole test suite: unit tests, every chapter executed once (inside the strict build
-# that the book tests run), lint.
-test: $(STAMP)
-	$(BIN)/ruff check resnet_lib tests benchmarks book_ext
+# Everything: lint, unit tests, every chapter executed once in a strict book build (into a
+# temporary folder: the developer's _build and its execution cache are left alone), checks
+# of the built site, browser and accessibility tests.
+test: setup
+	$(BIN)/ruff check $(LINTED)
 	$(BIN)/python -m pytest
 
+# The fast part, for the edit loop (well under a minute): lint and the tests that need no
+# book build, no browser and no long computation (markers in pyproject.toml).
+check: $(STAMP)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/python -m pytest -q -m "not book and not browser and not slow" -p no:cacheprovider
+
 lint: $(STAMP)
-	$(BIN)/ruff check resnet_lib tests benchmarks book_ext
+	$(BIN)/ruff check $(LINTED)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/stage_table_speed.py

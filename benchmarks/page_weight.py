@@ -1,54 +1,68 @@
-"""Per-page weight of the built book: HTML and a first visit's transfer, raw and gzipped.
+"""Per-page weight and speed of a built book: what a first-time reader's browser fetches and
+when it first paints.
 
-Loads every page of `_build/html` (build it first: `make book`) in headless Chromium as a
-first-time reader and sums the files it fetched. "before" is the same page under the old set-up,
-computed from the files: the full plotly.min.js (4.8 MB) on EVERY page, plus the theme's
-fontawesome.js (1.5 MB) instead of book_ext's icons.css.
+Loads every page of the site (build it first: `make book`) in headless Chromium, on a desktop
+(1280 px) and on a phone (390 px, touch), as a first-time reader, and prints per page: the
+HTML's size, the first visit's transfer (raw and gzipped), first contentful paint and the
+cumulative layout shift until every figure is drawn and MathJax has typeset. Local server,
+so the times measure parsing and rendering on this machine, not a network.
 
-Run: `.venv/bin/python benchmarks/page_weight.py [path/to/_build/html]`
+Run: `.venv/bin/python benchmarks/page_weight.py [path/to/html] [more/html ...]`; with two
+folders (e.g. the site before and after a change) it prints both, one after the other.
+
+Measured on the 2-core build machine (desktop; FCP in ms, gz = gzipped KB of a first visit):
+before = plotly.js in <head> without defer, fontawesome.js replaced by icons.css already,
+searchtools/searchindex and sphinx-design on every page; after = plotly.js deferred, figures
+drawn from JSON by book-figures.js, no search scripts or sphinx-design where unused.
+The numbers of a run are in the report of the change that made them; rerun to update.
 """
 
 from __future__ import annotations
 
-import gzip
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-import plotly  # noqa: E402
-import pydata_sphinx_theme  # noqa: E402
 import yaml  # noqa: E402
 from browser import chromium, first_visit, serve, transfer_sizes  # noqa: E402
 
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
 
-def gz(path: Path) -> int:
-    return len(gzip.compress(path.read_bytes(), 6))
+
+def pages() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    return [toc["root"]] + [c["file"] for p in toc["parts"] for c in p["chapters"]]
+
+
+def measure(html: Path, device: dict | None) -> dict[str, tuple]:
+    out = {}
+    size = (390, 844) if device else (1280, 900)
+    with serve(html) as base, chromium(**(device or {})) as context:
+        for name in pages():
+            seen = first_visit(context, f"{base}/{name}.html", *size)
+            seen["page"].close()
+            out[name] = (seen["metrics"], *transfer_sizes(html, seen["local"])[:2])
+    return out
+
+
+def report(html: Path) -> None:
+    print(f"\n{html}")
+    print(f"{'page':<30}{'HTML KB':>8}{'visit KB':>9}{'gz KB':>7}{'FCP ms':>8}{'CLS':>7}"
+          f"{'phone FCP':>10}{'phone CLS':>10}")
+    desktop, phone = measure(html, None), measure(html, PHONE)
+    for name in pages():
+        (m, raw, zipped), p = desktop[name], phone[name][0]
+        print(f"{name:<30}{(html / f'{name}.html').stat().st_size / 1e3:>8.0f}"
+              f"{raw / 1e3:>9.0f}{zipped / 1e3:>7.0f}{m['fcp']:>8.0f}{m['cls']:>7.3f}"
+              f"{p['fcp']:>10.0f}{p['cls']:>10.3f}")
 
 
 def main() -> None:
-    html = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "_build" / "html"
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    pages = [toc["root"]] + [c["file"] for p in toc["parts"] for c in p["chapters"]]
-    full_plotly = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    fa = (Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
-          / "scripts" / "fontawesome.js")
-    print(f"{'page':<34}{'HTML KB':>9}{'visit KB':>10}{'visit gz KB':>13}"
-          f"{'before gz KB':>14}{'saved':>8}")
-    with serve(html) as base, chromium() as context:
-        for name in pages:
-            seen = first_visit(context, f"{base}/{name}.html")
-            seen["page"].close()
-            raw, zipped, files = transfer_sizes(html, seen["local"])
-            names = {f.name for f in files}
-            before = zipped - sum(gz(f) for f in files if f.name in
-                                  ("plotly-cartesian.min.js", "icons.css"))
-            before += gz(full_plotly) + gz(fa)
-            print(f"{name:<34}{(html / f'{name}.html').stat().st_size / 1e3:>9.0f}"
-                  f"{raw / 1e3:>10.0f}{zipped / 1e3:>13.0f}{before / 1e3:>14.0f}"
-                  f"{1 - zipped / before:>7.0%}" + ("  (figures)" if
-                                                     "plotly-cartesian.min.js" in names else ""))
+    folders = [Path(a) for a in sys.argv[1:]] or [ROOT / "_build" / "html"]
+    for html in folders:
+        report(html)
 
 
 if __name__ == "__main__":

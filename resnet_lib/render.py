@@ -18,13 +18,15 @@ built-in renderers fits that site:
 - ``notebook_connected`` and ``cdn`` load plotly.js from a CDN, and plotly's HTML output also
   adds a MathJax CDN script.
 
-The ``"resnet_book"`` renderer emits, for each figure, only the ``<div>`` and the small
-``Plotly.newPlot(...)`` script (no plotly.js, no MathJax) as ``text/html``, plus a short
-``text/plain`` description as a fallback for any front end that shows no HTML. The site then
-loads ONE local copy of plotly.js, and only on pages that contain a figure: the book's
-Sphinx extension (``book_ext``) puts plotly.js's official cartesian partial bundle (the same
-plotly.js version as the installed Python package's) into ``_static/`` and adds its
-``<script>`` to exactly those pages.
+The ``"resnet_book"`` renderer emits, for each figure, a ``<div>`` of reserved height and
+the figure as JSON in a ``<script type="application/json">`` (no plotly.js, no MathJax, no
+inline JavaScript) as ``text/html``, plus a short ``text/plain`` description as a fallback
+for any front end that shows no HTML. The site loads ONE local copy of plotly.js, deferred and
+only on pages that contain a figure, and a small script of its own, ``book-figures.js``, that
+draws each figure from its JSON and recolours it when the reader switches between light and
+dark mode (the book's Sphinx extension ``book_ext`` serves both). Every figure gets the same
+configuration, ``PLOTLY_CONFIG``, and ``book_layout``: no cloud links, a one-button mode bar,
+no drag-zoom, so that a swipe over a figure scrolls the page.
 
 The choice for a live kernel (Binder, Colab, local Jupyter)
 -----------------------------------------------------------
@@ -48,6 +50,8 @@ exactly what the book will contain).
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import os
 import re
 from html import escape
@@ -55,6 +59,7 @@ from html import escape
 import plotly.io as pio
 from plotly.basedatatypes import BaseFigure
 from plotly.io.base_renderers import MimetypeRenderer
+from plotly.io.json import to_json_plotly
 
 #: Name under which the book's renderer is registered in ``plotly.io.renderers``.
 RENDERER_NAME = "resnet_book"
@@ -62,8 +67,27 @@ RENDERER_NAME = "resnet_book"
 #: Environment variable that marks a process (and its kernels) as part of the book build.
 BOOK_BUILD_ENV = "RESNET_BOOK_BUILD"
 
-#: plotly.js options for every figure in the book: resize with the page, no plotly logo.
-PLOTLY_CONFIG = {"responsive": True, "displaylogo": False}
+#: plotly.js options for every figure in the book (and, through ``use_book_renderer``, in a
+#: live notebook): resize with the page; a mode bar with one button, "Download plot as a
+#: png"; nothing that links to or uploads to a cloud service (no Plotly logo link, no
+#: "Edit in Chart Studio" / "Share", no ``plotlyServerURL``); no zoom by wheel or double click,
+#: and no "Double-click to zoom back out" tip.
+PLOTLY_CONFIG = {
+    "responsive": True,
+    "displaylogo": False,
+    "modeBarButtons": [["toImage"]],
+    "showLink": False,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "scrollZoom": False,
+    "doubleClick": False,
+    "showTips": False,
+}
+
+#: plotly's own default figure height (px), reserved for a figure that sets none.
+DEFAULT_HEIGHT = 450
+
+_AXIS_KEY = re.compile(r"^[xy]axis\d*$")
 
 #: Used only if no earlier default was recorded (plotly's choice in a Jupyter kernel).
 FALLBACK_LIVE_RENDERER = "plotly_mimetype+notebook"
@@ -73,33 +97,51 @@ FALLBACK_LIVE_RENDERER = "plotly_mimetype+notebook"
 # then. ``"live"`` puts it back.
 _previous_default: str | None = None
 
+# Figures rendered so far in this process: keeps two identical figures on a page apart.
+_figure_count = 0
+
 
 class BookRenderer(MimetypeRenderer):
     """A plotly renderer for a static site that serves plotly.js itself.
 
-    ``text/html``: the figure's ``<div>`` and ``Plotly.newPlot`` call, without plotly.js or
-    MathJax (the page must load plotly.js before its body, as the book's pages do).
+    ``text/html``: the figure's ``<div>`` and its JSON (data, ``book_layout(layout)``,
+    ``PLOTLY_CONFIG``), drawn by the site's ``book-figures.js`` once plotly.js has loaded.
     ``text/plain``: a one-line description, e.g. ``<plotly Figure 'Params' (1 bar trace)>``.
     """
 
     def to_mimebundle(self, fig_dict):
-        html = pio.to_html(
-            fig_dict,
-            full_html=False,
-            include_plotlyjs=False,
-            include_mathjax=False,
-            auto_play=False,
-            config=PLOTLY_CONFIG,
-            validate=False,  # plotly validated fig_dict before handing it to a renderer
-        )
-        # Name the figure for screen readers: role="figure" (its controls stay reachable,
-        # unlike role="img") labelled with the figure's title.
-        label = figure_title(fig_dict) or describe(fig_dict)
-        html = html.replace(
-            'class="plotly-graph-div"',
-            f'class="plotly-graph-div" role="figure" aria-label="{escape(label, quote=True)}"', 1,
+        fig_dict = _figure_dict(fig_dict, "to_mimebundle")
+        layout = book_layout(fig_dict.get("layout") or {})
+        spec = {"data": fig_dict.get("data") or [], "layout": layout, "config": PLOTLY_CONFIG}
+        # "</" cannot end the <script> early once written as "<\/" (still the same JSON).
+        payload = to_json_plotly(spec).replace("</", "<\\/")
+        global _figure_count
+        _figure_count += 1
+        div_id = f"fig-{hashlib.sha1(payload.encode()).hexdigest()[:12]}-{_figure_count}"
+        height = layout.get("height") or DEFAULT_HEIGHT
+        # Named for screen readers: role="figure" (its controls stay reachable, unlike
+        # role="img") labelled with the figure's title. Its height is reserved, so nothing
+        # below it moves when plotly.js (deferred) draws it.
+        label = escape(figure_title(fig_dict) or describe(fig_dict), quote=True)
+        html = (
+            f'<div id="{div_id}" class="plotly-graph-div" role="figure" aria-label="{label}" '
+            f'style="height:{int(height)}px; width:100%;"></div>\n'
+            f'<script type="application/json" data-plotly-for="{div_id}">{payload}</script>\n'
         )
         return {"text/html": html, "text/plain": describe(fig_dict)}
+
+
+def book_layout(layout: dict) -> dict:
+    """A copy of a figure's layout as the book shows it: no drag mode (no zoom, pan or
+    selection box) and every x/y axis at a fixed range, so a finger swiping over a figure
+    scrolls the page instead of zooming into empty axes."""
+    layout = copy.deepcopy(dict(layout))
+    layout["dragmode"] = False
+    for key in {"xaxis", "yaxis", *(k for k in layout if _AXIS_KEY.match(k))}:
+        axis = dict(layout.get(key) or {})
+        axis["fixedrange"] = True
+        layout[key] = axis
+    return layout
 
 
 def _figure_dict(fig_dict: object, name: str) -> dict:
@@ -150,13 +192,16 @@ def in_book_build() -> bool:
     return os.environ.get(BOOK_BUILD_ENV, "") not in ("", "0")
 
 
-def use_book_renderer(mode: str = "auto") -> str:
-    """Register the book's renderer and pick the renderer for this kernel; return its name.
+def use_book_renderer(mode: str = "auto") -> None:
+    """Register the book's renderer and pick the renderer for this kernel.
 
     ``mode="auto"`` (the chapters' call): ``"resnet_book"`` inside the book build, plotly's
-    own default for this front end anywhere else (see the module docstring for why).
-    ``mode="book"`` / ``mode="live"`` force one or the other; going back to live after the
-    book's renderer restores the default plotly had before it (e.g. ``"colab"``).
+    own default for this front end anywhere else (see the module docstring for why), with the
+    book's ``PLOTLY_CONFIG`` (no cloud links, a one-button mode bar). ``mode="book"`` /
+    ``mode="live"`` force one or the other; going back to live after the book's renderer
+    restores the default plotly had before it (e.g. ``"colab"``). Returns None, so that the
+    chapters' hidden first cell prints nothing; ``plotly.io.renderers.default`` names the
+    renderer in use.
     """
     global _previous_default
     if mode not in ("auto", "book", "live"):
@@ -167,10 +212,14 @@ def use_book_renderer(mode: str = "auto") -> str:
         if pio.renderers.default != RENDERER_NAME:
             _previous_default = pio.renderers.default  # remembered for "live"
         pio.renderers.default = RENDERER_NAME
-    elif pio.renderers.default == RENDERER_NAME:
+        return
+    if pio.renderers.default == RENDERER_NAME:
         # "live" after "book" in the same kernel: back to the default plotly had chosen for
         # this front end (Colab, VS Code, JupyterLab, ...) before the book's replaced it.
         restored = FALLBACK_LIVE_RENDERER if _previous_default is None else _previous_default
         pio.renderers.default = restored
         _previous_default = None
-    return pio.renderers.default
+    for name in pio.renderers.default.split("+"):
+        renderer = pio.renderers[name] if name in pio.renderers else None
+        if renderer is not None and hasattr(renderer, "config"):
+            renderer.config = dict(PLOTLY_CONFIG)

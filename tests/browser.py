@@ -89,20 +89,22 @@ def serve(directory: Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def chromium(executable: str | None = None) -> Iterator[object]:
+def chromium(executable: str | None = None, **options: object) -> Iterator[object]:
     """A headless Chromium with a fresh, throw-away profile; yields a playwright context.
 
-    playwright refuses ``--user-data-dir`` in ``args``; a persistent context on a new
-    temporary folder is exactly that flag (playwright passes it to Chromium itself).
+    ``options`` go to playwright's context: e.g. ``viewport``, ``has_touch=True`` and
+    ``is_mobile=True`` (a phone), ``color_scheme="dark"``. playwright refuses
+    ``--user-data-dir`` in ``args``; a persistent context on a new temporary folder is exactly
+    that flag (playwright passes it to Chromium itself).
     """
     from playwright.sync_api import sync_playwright
 
     executable = executable or require_chromium()
+    options = {"viewport": {"width": 1280, "height": 1000}, **options}
     with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile, \
             sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
-            profile, executable_path=executable, headless=True, args=CHROMIUM_FLAGS,
-            viewport={"width": 1280, "height": 1000},
+            profile, executable_path=executable, headless=True, args=CHROMIUM_FLAGS, **options,
         )
         try:
             yield context
@@ -110,11 +112,52 @@ def chromium(executable: str | None = None) -> Iterator[object]:
             context.close()
 
 
+@contextlib.contextmanager
+def chromium_contexts(executable: str | None = None) -> Iterator[object]:
+    """One headless Chromium; yields ``new_context(**options)`` for several independent
+    contexts at once (desktop, phone, dark, ...), each with its own fresh profile.
+
+    playwright allows one ``sync_playwright()`` at a time, so tests that need several kinds
+    of reader share one browser this way (``chromium()`` is the one-context shortcut).
+    """
+    from playwright.sync_api import sync_playwright
+
+    executable = executable or require_chromium()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, headless=True,
+                                    args=CHROMIUM_FLAGS)
+        contexts = []
+
+        def new_context(**options: object) -> object:
+            options = {"viewport": {"width": 1280, "height": 1000}, **options}
+            contexts.append(browser.new_context(**options))
+            return contexts[-1]
+
+        try:
+            yield new_context
+        finally:
+            for context in contexts:
+                context.close()
+            browser.close()
+
+
+#: Collects the page's layout shifts (CLS: shifts not caused by the reader's input) and its
+#: paint timings from the first moment, for ``first_visit``'s ``metrics``.
+METRICS_SCRIPT = """
+window.__cls = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
+}).observe({type: 'layout-shift', buffered: true});
+"""
+
+
 def first_visit(context: object, url: str, width: int = 1280, height: int = 900) -> dict:
     """Load ``url`` in a fresh tab as a first-time reader; return what it fetched.
 
     ``{"local": [urls on 127.0.0.1], "foreign": [other urls, aborted], "console": [...],
-    "pageerrors": [...], "page": the open page}``. Foreign requests are recorded and aborted,
+    "pageerrors": [...], "metrics": {"cls", "fcp", "fp"}, "page": the open page}``: CLS is
+    the sum of layout shifts until every figure is drawn and MathJax has typeset; fcp/fp are
+    first contentful paint and first paint in ms. Foreign requests are recorded and aborted,
     so a test can both see them and stay offline. Waits for every plotly figure to draw.
     """
     from urllib.parse import urlsplit
@@ -137,11 +180,21 @@ def first_visit(context: object, url: str, width: int = 1280, height: int = 900)
             r.abort()
 
     page.route("**/*", route)
+    page.add_init_script(METRICS_SCRIPT)
     page.goto(url, wait_until="load")
     page.wait_for_function(
         "Array.from(document.querySelectorAll('.plotly-graph-div'))"
         ".every(d => d.querySelector('svg.main-svg'))")
-    page.wait_for_timeout(300)  # late requests (web fonts) start after layout
+    # MathJax (where a page has math) has typeset and its fonts are in
+    page.evaluate("async () => { if (window.MathJax && MathJax.startup"
+                  " && MathJax.startup.promise) await MathJax.startup.promise; }")
+    page.wait_for_timeout(500)  # late requests (web fonts) and shifts come after layout
+    seen["metrics"] = page.evaluate(
+        """() => ({cls: window.__cls,
+                   fcp: (performance.getEntriesByName('first-contentful-paint')[0]
+                         || {startTime: NaN}).startTime,
+                   fp: (performance.getEntriesByName('first-paint')[0]
+                        || {startTime: NaN}).startTime})""")
     seen["page"] = page
     return seen
 

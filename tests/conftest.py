@@ -1,9 +1,21 @@
-"""Shared pytest fixtures. Book fixtures: `built_book` (the strict build, once per session)."""
+"""Shared pytest fixtures and markers.
+
+Book fixture: `built_book` (the strict build, once per session, into a temporary folder).
+
+Markers (registered in pyproject.toml) are applied here, by what a test uses, so that test
+files need no decorators and a new test is classified the moment it uses a fixture:
+- ``book``: needs the built book (uses ``built_book``, or lives in a ``*browser*`` module);
+- ``browser``: drives Chromium (a ``*browser*`` module);
+- ``slow``: runs a long computation (a fixture in ``SLOW_FIXTURES``, or a module in
+  ``SLOW_MODULES``).
+`make check` runs the rest: ``-m "not book and not browser and not slow"``.
+"""
 
 from __future__ import annotations
 
 import ast
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -17,10 +29,26 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-BUILD_DIR = ROOT / "_build"
-HTML_DIR = BUILD_DIR / "html"
 BUILD_TIMEOUT_S = 60 * 60  # the whole book, every chapter executed, on a 2-core machine
 LOG_TAIL_LINES = 60
+
+
+#: Fixtures that compute for seconds to minutes (training runs, gradient measurements, ...).
+SLOW_FIXTURES = frozenset({"curves", "flow"})
+#: Modules whose tests are slow as a whole (e.g. each test times or trains models).
+SLOW_MODULES = frozenset()
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        module = item.path.name
+        browser = "browser" in module
+        if browser:
+            item.add_marker(pytest.mark.browser)
+        if browser or "built_book" in item.fixturenames:
+            item.add_marker(pytest.mark.book)
+        if module in SLOW_MODULES or SLOW_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.slow)
 
 
 @dataclass(frozen=True)
@@ -41,14 +69,16 @@ def jupyter_book_command() -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def built_book() -> BuiltBook:
+def built_book(tmp_path_factory) -> BuiltBook:
     """Build the book once per test session, strictly, from a cold cache.
 
-    All of _build goes first: the jupyter-cache (so every chapter is executed exactly once per
-    `make test`), the HTML, and the doctrees (with those kept, Sphinx would not re-read, hence
-    not re-execute, an unchanged chapter). A failed build fails every test that uses this
-    fixture, with the build log's tail and, for each notebook that raised, which notebook and
-    which cell, from the tracebacks myst-nb saves under _build/html/reports/.
+    The build goes to a fresh folder (``jupyter-book build --path-output``): pytest's
+    temporary folder, which pytest keeps for the last three sessions, or the folder that
+    ``RESNET_BOOK_TEST_OUT`` names (CI publishes the site from there). The developer's
+    ``_build`` and its execution cache are never touched, and every chapter is executed
+    exactly once per `make test`. A failed build fails every test that uses this fixture,
+    with the build log's tail and, for each notebook that raised, which notebook and which
+    cell, from the tracebacks myst-nb saves under ``html/reports/``.
 
     ``RESNET_BOOK_HTML=/path/to/html`` skips the build and tests that site instead (for
     iterating on site tests; `make test` never sets it).
@@ -56,13 +86,17 @@ def built_book() -> BuiltBook:
     prebuilt = os.environ.get("RESNET_BOOK_HTML")
     if prebuilt:  # a developer's shortcut to re-run site tests on an existing build
         return BuiltBook(html=Path(prebuilt), log="", seconds=0.0)
-    shutil.rmtree(BUILD_DIR, ignore_errors=True)
-    # The site's third-party files (npm packages, sha512-pinned) are fetched first, while the
-    # network is there; the build itself then runs with the network cut where this machine
-    # allows it, which proves the build needs nothing from the network.
-    vendor_book_assets()
+    out = os.environ.get("RESNET_BOOK_TEST_OUT")
+    out = Path(out).resolve() if out else tmp_path_factory.mktemp("book")
+    shutil.rmtree(out / "_build", ignore_errors=True)
+    html = out / "_build" / "html"
+    # The site's third-party files come from node_modules (`npm ci`, run by make before
+    # pytest, while the network is there); the build itself then runs with the network cut
+    # where this machine allows it, which proves the build needs nothing from the network.
+    require_npm_assets()
     offline = offline_prefix()
-    cmd = [*offline, *jupyter_book_command(), "build", str(ROOT), "-W", "-n", "--keep-going"]
+    cmd = [*offline, *jupyter_book_command(), "build", str(ROOT), "--path-output", str(out),
+           "-W", "-n", "--keep-going"]
     start = time.perf_counter()
     try:
         done = subprocess.run(
@@ -80,19 +114,20 @@ def built_book() -> BuiltBook:
         )
     seconds = time.perf_counter() - start
     if done.returncode != 0:
-        pytest.fail(build_failure_message(done.returncode, done.stdout), pytrace=False)
-    # Tell `make book` this build is current for resnet_lib (no needless re-execution after).
-    (BUILD_DIR / ".resnet_lib-built").touch()
-    return BuiltBook(html=HTML_DIR, log=done.stdout, seconds=seconds, offline=bool(offline))
+        pytest.fail(build_failure_message(done.returncode, done.stdout, html), pytrace=False)
+    print(f"\nbook built into {html}")
+    return BuiltBook(html=html, log=done.stdout, seconds=seconds, offline=bool(offline))
 
 
-def vendor_book_assets() -> None:
-    """Fetch what book_ext serves (plotly.js bundle, MathJax, icons) before an offline build."""
-    sys.path.insert(0, str(ROOT))
-    import book_ext
-
-    book_ext.copy_plotly_js(book_ext.VENDOR_STATIC / book_ext.PLOTLY_JS)
-    book_ext.ensure_mathjax(book_ext.VENDOR_STATIC / book_ext.MATHJAX_DIR)
+def require_npm_assets() -> None:
+    """node_modules must hold package-lock.json's packages (`npm ci`; make runs it)."""
+    lock = json.loads((ROOT / "package-lock.json").read_text())
+    for key, entry in lock["packages"].items():
+        manifest = ROOT / key / "package.json"
+        if key and (not manifest.is_file()
+                    or json.loads(manifest.read_text())["version"] != entry["version"]):
+            pytest.fail(f"{key} is not installed as package-lock.json pins it: run `npm ci` "
+                        "(or `make test`, which does)", pytrace=False)
 
 
 def offline_prefix() -> list[str]:
@@ -109,9 +144,9 @@ def offline_prefix() -> list[str]:
     return prefix if probe.returncode == 0 else []
 
 
-def build_failure_message(returncode: int, log: str) -> str:
+def build_failure_message(returncode: int, log: str, html: Path) -> str:
     parts = [f"`jupyter-book build . -W -n --keep-going` exited with {returncode}."]
-    failures = notebook_failures(HTML_DIR / "reports")
+    failures = notebook_failures(html / "reports")
     if failures:
         parts.append("Notebooks that failed to execute:\n\n" + "\n\n".join(failures))
     warnings = [line for line in strip_ansi(log).splitlines() if is_problem(line)]
@@ -138,7 +173,7 @@ def notebook_failures(reports: Path) -> list[str]:
         excerpt = traceback_text[start.start() :] if start else traceback_text
         out.append(
             f"{docname}.ipynb, {where}: {error}\n"
-            f"  (full traceback: {report.relative_to(ROOT)})\n" + indent(tail(excerpt, 40))
+            f"  (full traceback: {report})\n" + indent(tail(excerpt, 40))
         )
     return out
 

@@ -13,13 +13,9 @@ from urllib.parse import urlsplit
 
 import nbformat
 import plotly
-import plotly.graph_objects as go
-import plotly.io as pio
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-
-from resnet_lib import render
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ROOT / "chapters"
@@ -114,166 +110,7 @@ def test_repository_url_is_a_single_setting():
     assert text.count(url) == 1, "the repository URL must be given once (repository.url)"
 
 
-# ---------------------------------------------------------------- resnet_lib.render
-
-
-@pytest.fixture
-def restore_plotly_default():
-    before = pio.renderers.default
-    yield
-    pio.renderers.default = before
-
-
-def small_figure() -> go.Figure:
-    return go.Figure(go.Bar(x=["a", "b"], y=[1, 2]), layout_title_text="Two bars")
-
-
-def test_book_renderer_emits_the_figure_without_plotly_js_or_mathjax():
-    bundle = render.BookRenderer().to_mimebundle(small_figure().to_dict())
-    assert set(bundle) == {"text/html", "text/plain"}
-    html = bundle["text/html"]
-    assert PLOTLY_DIV in html and "Plotly.newPlot" in html
-    # No plotly.js, no MathJax, no CDN: no <script src=...>, however it is spaced.
-    assert "<scriptsrc" not in re.sub(r"\s+", "", html.lower())
-    assert "cdn" not in html.lower() and "mathjax" not in html.lower()
-    assert len(html) < 50_000  # plotly.js itself is ~4.8 MB
-    assert '"responsive": true' in html and '"displaylogo": false' in html
-    assert bundle["text/plain"] == "<plotly Figure 'Two bars' (1 bar trace)>"
-    assert 'role="figure" aria-label="Two bars"' in html  # named for screen readers
-
-
-def test_figure_label_is_plain_text_and_escaped():
-    fig = go.Figure(go.Bar(x=[1], y=[1]), layout_title_text='A <b>"bold"</b><br>title & more')
-    html = render.BookRenderer().to_mimebundle(fig.to_dict())["text/html"]
-    assert 'aria-label="A &quot;bold&quot; title &amp; more"' in html
-
-
-def test_use_book_renderer_picks_the_book_renderer_only_in_the_book_build(
-    monkeypatch, restore_plotly_default
-):
-    pio.renderers.default = "colab"  # what plotly picks on import in Google Colab
-    monkeypatch.delenv(render.BOOK_BUILD_ENV, raising=False)
-    assert render.use_book_renderer() == "colab"  # a live kernel: plotly's choice stays
-    assert render.RENDERER_NAME in pio.renderers
-    monkeypatch.setenv(render.BOOK_BUILD_ENV, "1")
-    assert render.use_book_renderer() == render.RENDERER_NAME
-    bundle = small_figure()._repr_mimebundle_()
-    assert PLOTLY_DIV in bundle["text/html"] and "text/plain" in bundle
-    assert render.use_book_renderer("live") == "colab"  # the original default comes back
-    with pytest.raises(ValueError):
-        render.use_book_renderer("cdn")
-
-
-def test_use_book_renderer_live_restores_the_front_ends_own_default(
-    monkeypatch, restore_plotly_default
-):
-    monkeypatch.delenv(render.BOOK_BUILD_ENV, raising=False)
-    pio.renderers.default = "colab"
-    assert render.use_book_renderer("book") == render.RENDERER_NAME
-    assert render.use_book_renderer("book") == render.RENDERER_NAME  # twice: still remembered
-    assert render.use_book_renderer("live") == "colab"
-    assert pio.renderers.default == "colab"
-    assert render.use_book_renderer("live") == "colab"  # already live: left alone
-    pio.renderers.default = "vscode"
-    render.use_book_renderer("book")
-    assert render.use_book_renderer() == "vscode"  # "auto" outside the build, after "book"
-
-
-# ---------------------------------------------------------------- book_ext (no build)
-
-
-def book_ext_module():
-    """The book's Sphinx extension, importable from the repository root."""
-    import sys
-
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    import book_ext
-
-    return book_ext
-
-
-ICON_RULE = re.compile(r'^\.fa-([a-z0-9-]+) \{ width: ([\d.]+)em; '
-                       r'--rb-icon: url\("data:image/svg\+xml;utf8,(.*)"\); \}$', re.M)
-
-
-def test_icon_css_draws_each_icon_from_the_themes_font_awesome():
-    css = book_ext_module().icon_css({"bars", "github", "rocket", "magnifying-glass"})
-    rules = {name: (float(width), svg) for name, width, svg in ICON_RULE.findall(css)}
-    assert set(rules) == {"bars", "github", "rocket", "magnifying-glass"}
-    for name, (width, svg) in rules.items():
-        path = re.fullmatch(r"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 \d+ \d+'>"
-                            r"<path d='(M[^']+)'/></svg>", svg)
-        assert path and len(path.group(1)) > 20 and 0.5 < width < 1.5, name
-
-
-def test_icon_css_is_strict_only_for_the_icons_the_pages_use():
-    book_ext = book_ext_module()
-    from sphinx.errors import ExtensionError
-
-    # The themes' templates mention aliases and non-icon classes: skipped quietly ...
-    css = book_ext.icon_css({"bars", "pencil-alt", "no-such-icon"})
-    assert [name for name, _, _ in ICON_RULE.findall(css)] == ["bars"]
-    # ... but an icon on a built page that no pack defines fails the build, named.
-    with pytest.raises(ExtensionError, match="fa-no-such-icon"):
-        book_ext.icon_css({"bars", "no-such-icon"}, required={"bars", "no-such-icon"})
-    # Style classes (fa-solid, fa-lg, ...) name no icon and are never required.
-    css = book_ext.icon_css({"solid", "lg", "bars"}, required={"solid", "lg", "bars"})
-    assert [name for name, _, _ in ICON_RULE.findall(css)] == ["bars"]
-
-
-def test_icon_packs_end_at_each_packs_first_registration():
-    book_ext = book_ext_module()
-    js = ('{"a":[1,1,[],"f001","M1"]};!function(c){c()}(function(){d("fab",p),d("fa-brands",p)})'
-          '{"b":[1,1,[],"f002","M2"]};!function(c){c()}(function(){d("far",p),d("fa-regular",p)})'
-          '{"c":[1,1,[],"f003","M3"]};!function(c){c()}(function(){d("fas",p),d("fa-solid",p)})'
-          'framework();f=Ac("fas",f),g={prefix:"fas",iconName:f}')
-    packs = book_ext._icon_packs(js)
-    assert ['"a"' in packs["fab"], '"b"' in packs["far"], '"c"' in packs["fas"]] == [True] * 3
-    assert "framework" not in packs["fas"] and '"b"' not in packs["fas"]
-    # The theme's real file: the solid pack is icon data, not the framework code after it.
-    real = (book_ext._pst_theme() / "static" / "scripts" / "fontawesome.js").read_text("utf8")
-    packs = book_ext._icon_packs(real)
-    assert '"magnifying-glass":[' in packs["fas"]
-    assert "isSecondary" in real and not any("isSecondary" in text for text in packs.values())
-    with pytest.raises(book_ext.ExtensionError, match="changed shape"):
-        book_ext._icon_packs(js.replace('d("fas",p)', 'e("fas",p)'))
-
-
-def test_mathjax_is_unpacked_outside_the_static_path(tmp_path, monkeypatch):
-    """The staging folder must not sit in an html_static_path entry: a build killed while
-    unpacking would leave a partial copy there that the next build serves from _static."""
-    import io
-    import tarfile
-    import tempfile
-
-    book_ext = book_ext_module()
-    tarball = tmp_path / "mathjax.tgz"
-    with tarfile.open(tarball, "w:gz") as tar:
-        for name in ("package/es5/tex-chtml.js", "package/es5/ui/menu.js",
-                     "package/es5/mml-svg.js", "package/LICENSE"):
-            info = tarfile.TarInfo(name)
-            info.size = len(name)
-            tar.addfile(info, io.BytesIO(name.encode()))
-    vendor = tmp_path / "vendor"
-    static = vendor / "static"  # stands for VENDOR_STATIC
-    (static / "mathjax-x1y2z3").mkdir(parents=True)  # left by an older, interrupted build
-    monkeypatch.setattr(book_ext, "VENDOR", vendor)
-    monkeypatch.setattr(book_ext, "fetch_mathjax_tarball", lambda folder: tarball)
-    staged = []
-    mkdtemp = tempfile.mkdtemp
-
-    def spy(*args, **kwargs):
-        staged.append(Path(mkdtemp(*args, **kwargs)))
-        return str(staged[-1])
-
-    monkeypatch.setattr(tempfile, "mkdtemp", spy)
-    book_ext.ensure_mathjax(static / "mathjax")
-    assert [p.parent for p in staged] == [vendor] and not staged[0].exists()
-    assert sorted(p.name for p in static.iterdir()) == ["mathjax"]
-    unpacked = sorted(p.relative_to(static / "mathjax").as_posix()
-                      for p in (static / "mathjax").rglob("*") if p.is_file())
-    assert unpacked == [".version", "LICENSE", "tex-chtml.js", "ui/menu.js"]
+# resnet_lib.render: tests/test_render.py; book_ext: tests/test_book_ext.py
 
 
 # ---------------------------------------------------------------- the built site
@@ -361,7 +198,8 @@ def test_plotly_js_is_served_once_and_only_where_figures_are(built_book):
         for script in page_soup.find_all("script", src=True):
             if urlsplit(script["src"]).path.endswith(PLOTLY_JS):
                 assert local_target(page, script["src"]) == copies[0].resolve()
-                assert not script.has_attr("async") and not script.has_attr("defer")
+                # deferred: the text paints before plotly.js (1.5 MB) has loaded
+                assert script.has_attr("defer") and not script.has_attr("async")
                 loading_plotly.add(page)
     assert with_figures, "no page has a plotly figure"
     assert loading_plotly == with_figures

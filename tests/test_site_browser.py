@@ -1,15 +1,21 @@
 """Every page of the built book, as a reader's browser shows it (headless Debian Chromium).
 
-For each page in _toc.yml, at desktop (1280 px) and mobile (390 px) widths:
-- no page errors and no console errors;
-- no request to any host but 127.0.0.1 (each request is recorded; foreign ones are aborted);
-- every plotly figure has drawn its SVG, with trace types the served bundle knows;
-- every image has loaded; nothing makes the page itself scroll sideways;
+For each page in _toc.yml, on a desktop (1280 px, mouse) and a phone (390x844, touch):
+- no page errors and no console errors; no request to any host but 127.0.0.1;
+- every plotly figure has drawn its SVG, with trace types the served bundle knows, named for
+  screen readers; every image has loaded; nothing makes the page itself scroll sideways;
 - a title, exactly one h1, and links to the previous/next page;
-- axe-core finds no moderate, serious or critical accessibility violation;
-- the page's first-visit weight stays within budget (HTML <= 500 KB; all files <= 1.5 MB
-  gzipped).
-Screenshots of every page at both widths go to _build/screenshots/ for a reviewer.
+- no element that offers to upload or share to a third party (a figure's mode bar has one
+  button: download as PNG); one search box;
+- cumulative layout shift (PerformanceObserver) <= 0.1 while text, figures and math load;
+- on the phone, a swipe over each figure scrolls the page (the figure does not capture it);
+- axe-core (package-lock.json: the current release) finds no moderate, serious or critical
+  violation, label-content-name-mismatch included, in light and in dark mode;
+- dark mode (the reader's system setting, or the theme's switch): each figure's background
+  is dark and every text in it has a contrast of at least 4.5:1 against what it sits on;
+- keyboard: every element that Tab reaches shows a focus ring;
+- the first visit's weight stays within budget.
+Screenshots of every page at both widths, light and dark, go to _build/screenshots/.
 
 Without Chromium these tests skip with the install command (and fail when CI is set).
 """
@@ -17,27 +23,25 @@ Without Chromium these tests skip with the install command (and fail when CI is 
 from __future__ import annotations
 
 import json
-import sys
+import re
 from pathlib import Path
 
 import pytest
 import yaml
-from browser import chromium, first_visit, require_chromium, serve, transfer_sizes
+from browser import chromium_contexts, first_visit, require_chromium, serve, transfer_sizes
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "_build" / "screenshots"
-VIEWPORTS = {"desktop": (1280, 900), "mobile": (390, 844)}
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True,
+         "device_scale_factor": 2}
 HTML_BUDGET = 500_000  # bytes of HTML per page
 FIRST_VISIT_GZIP_BUDGET = 1_500_000  # bytes, all files of a first visit, gzipped
-
-sys.path.insert(0, str(ROOT))
-from book_ext import (  # noqa: E402
-    AXE_CORE,
-    AXE_CORE_FILE,
-    AXE_CORE_INTEGRITY,
-    AXE_CORE_VERSION,
-    npm_file,
-)
+CLS_LIMIT = 0.1
+#: What a figure's mode bar may offer (plotly's data-title of each button).
+MODEBAR_ALLOWED = {"Download plot as a PNG"}
+THIRD_PARTY_OFFER = re.compile(r"\b(share|upload|chart studio|plotly cloud|send to)\b", re.I)
 
 
 def toc_pages() -> list[str]:
@@ -56,15 +60,40 @@ PAGES = toc_pages()
 @pytest.fixture(scope="module")
 def site(built_book):
     require_chromium()
-    axe = npm_file(AXE_CORE, AXE_CORE_VERSION, AXE_CORE_INTEGRITY, AXE_CORE_FILE,
-                   ROOT / "book_assets" / "vendor" / "test" / "axe.min.js")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with serve(built_book.html) as base, chromium() as context:
-        yield base, context, axe, built_book.html
+    with serve(built_book.html) as base:
+        yield base, built_book.html
 
 
-def visit(context, url: str, width: int, height: int) -> dict:
-    return first_visit(context, url, width, height)
+@pytest.fixture(scope="module")
+def browser(site):
+    with chromium_contexts() as new_context:
+        yield new_context
+
+
+@pytest.fixture(scope="module")
+def desktop(browser):
+    return browser(**DESKTOP)
+
+
+@pytest.fixture(scope="module")
+def phone(browser):
+    return browser(**PHONE)
+
+
+@pytest.fixture(scope="module")
+def dark(browser):
+    return browser(**DESKTOP, color_scheme="dark")
+
+
+@pytest.fixture(scope="module")
+def dark_phone(browser):
+    return browser(**PHONE, color_scheme="dark")
+
+
+def shot(page, name: str, label: str) -> None:
+    page.screenshot(path=str(SCREENSHOTS / f"{name.replace('/', '__')}-{label}.png"),
+                    full_page=True)
 
 
 def page_facts(page) -> dict:
@@ -72,6 +101,11 @@ def page_facts(page) -> dict:
         """() => {
         const figs = Array.from(document.querySelectorAll('.plotly-graph-div'));
         const known = window.Plotly ? Object.keys(Plotly.PlotSchema.get().traces) : [];
+        const visible = (e) => e.checkVisibility() && e.closest('[hidden]') === null;
+        const offers = Array.from(
+            document.querySelectorAll('a, button, [role=button], [data-title]')).filter(visible)
+          .map(e => [e.textContent, e.getAttribute('title'), e.getAttribute('aria-label'),
+                     e.getAttribute('data-title')].filter(Boolean).join(' | ').trim());
         return {
           title: document.title,
           // the theme's print-only copy of the title (display: none on screen) is not counted
@@ -85,10 +119,9 @@ def page_facts(page) -> dict:
                              .filter(t => !known.includes(t)),
           emptyFigures: figs.filter(d => !d.querySelector('svg.main-svg')).length,
           brokenImages: Array.from(document.images)
-                             .filter(i => !i.complete || i.naturalWidth === 0)
-                             .map(i => i.src),
+                             .filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src),
           // every Font Awesome icon is drawn (book_ext's icons.css replaces fontawesome.js)
-          undrawnIcons: Array.from(document.querySelectorAll('i[class*="fa-"]'))
+          undrawnIcons: Array.from(document.querySelectorAll('i[class*="fa-"], span[class*="fa-"]'))
                              .filter(i => getComputedStyle(i).display !== 'none'
                                           && i.closest('[hidden]') === null)
                              .filter(i => {
@@ -96,74 +129,261 @@ def page_facts(page) -> dict:
                                           || getComputedStyle(i).webkitMaskImage;
                                 return !m || m === 'none';
                              }).map(i => i.className),
-          // screen readers get the figure's name; sighted readers see its title
           unlabelledFigures: figs.filter(d => !(d.getAttribute('role') === 'figure'
               && (d.getAttribute('aria-label') || '').length > 10
               && d.layout && d.layout.title && d.layout.title.text)).length,
+          modebarButtons: Array.from(document.querySelectorAll('.modebar-btn'))
+                             .map(b => b.getAttribute('data-title')),
+          offers: offers,
+          searchBoxes: Array.from(document.querySelectorAll(
+              '.search-button-field, form.bd-search')).filter(visible).length,
         };
     }"""
     )
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_page_as_a_reader_sees_it(site, name):
-    base, context, axe, html = site
-    url = f"{base}/{name}.html"
-    for label, (width, height) in VIEWPORTS.items():
-        seen = visit(context, url, width, height)
-        page = seen["page"]
-        facts = page_facts(page)
-        shot = SCREENSHOTS / f"{name.replace('/', '__')}-{label}.png"
-        page.screenshot(path=str(shot), full_page=True)
-        where = f"{name} at {width}px"
-        assert not seen["pageerrors"], (where, seen["pageerrors"])
-        assert not seen["console"], (where, seen["console"])
-        assert not seen["foreign"], (where, "requests to other hosts", seen["foreign"])
-        assert facts["emptyFigures"] == 0, (where, "figures without an svg")
-        assert not facts["unknownTraces"], (where, "trace types missing from the bundle",
-                                             facts["unknownTraces"])
-        assert not facts["brokenImages"], (where, facts["brokenImages"])
-        assert facts["scrollWidth"] <= facts["innerWidth"], (
-            where, f"page scrolls sideways: {facts['scrollWidth']} > {facts['innerWidth']}")
-        assert facts["title"].strip(), where
-        assert facts["h1"] == 1, (where, f"{facts['h1']} h1 elements")
-        assert not facts["undrawnIcons"], (where, "icons without a shape", facts["undrawnIcons"])
-        assert facts["unlabelledFigures"] == 0, (where, "figures without a title or caption")
-        index = PAGES.index(name)
-        assert facts["prev"] == (index > 0), (where, "link to the previous page")
-        assert facts["next"] == (index < len(PAGES) - 1), (where, "link to the next page")
-        page.close()
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_page_as_a_reader_sees_it(site, request, name, device):
+    base, html = site
+    context = request.getfixturevalue(device)
+    seen = first_visit(context, f"{base}/{name}.html", **PHONE["viewport"]) \
+        if device == "phone" else first_visit(context, f"{base}/{name}.html")
+    page = seen["page"]
+    facts = page_facts(page)
+    shot(page, name, device)
+    where = f"{name} on the {device}"
+    assert not seen["pageerrors"], (where, seen["pageerrors"])
+    assert not seen["console"], (where, seen["console"])
+    assert not seen["foreign"], (where, "requests to other hosts", seen["foreign"])
+    assert facts["emptyFigures"] == 0, (where, "figures without an svg")
+    assert not facts["unknownTraces"], (where, "trace types missing from the bundle",
+                                         facts["unknownTraces"])
+    assert not facts["brokenImages"], (where, facts["brokenImages"])
+    assert facts["scrollWidth"] <= facts["innerWidth"], (
+        where, f"page scrolls sideways: {facts['scrollWidth']} > {facts['innerWidth']}")
+    assert facts["title"].strip(), where
+    assert facts["h1"] == 1, (where, f"{facts['h1']} h1 elements")
+    assert not facts["undrawnIcons"], (where, "icons without a shape", facts["undrawnIcons"])
+    assert facts["unlabelledFigures"] == 0, (where, "figures without a title or caption")
+    index = PAGES.index(name)
+    assert facts["prev"] == (index > 0), (where, "link to the previous page")
+    assert facts["next"] == (index < len(PAGES) - 1), (where, "link to the next page")
+    assert set(facts["modebarButtons"]) <= MODEBAR_ALLOWED, (where, facts["modebarButtons"])
+    offers = [o for o in facts["offers"] if THIRD_PARTY_OFFER.search(o)]
+    assert not offers, (where, "offers to share or upload", offers)
+    # one search box (on a phone it sits in the navigation drawer, not on the page)
+    assert facts["searchBoxes"] == (1 if device == "desktop" else 0), (
+        where, f"{facts['searchBoxes']} search boxes")
+    page.close()
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_page_has_no_serious_accessibility_violations(site, name):
-    base, context, axe, html = site
-    for label, (width, height) in VIEWPORTS.items():
-        seen = visit(context, f"{base}/{name}.html", width, height)
-        page = seen["page"]
-        page.add_script_tag(path=str(axe))
-        result = page.evaluate(
-            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-            ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target)}))")
-        page.close()
-        # The issue's bar is serious/critical; moderate is held to zero too (it is today).
-        bad = [v for v in result if v["impact"] in ("moderate", "serious", "critical")]
-        assert not bad, (f"{name} at {label}", json.dumps(bad, indent=1)[:3000])
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_layout_shift_while_loading(site, request, name, device):
+    base, html = site
+    size = PHONE["viewport"] if device == "phone" else DESKTOP["viewport"]
+    seen = first_visit(request.getfixturevalue(device), f"{base}/{name}.html", **size)
+    seen["page"].close()
+    assert seen["metrics"]["cls"] <= CLS_LIMIT, (name, device, seen["metrics"])
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_page_weight_first_visit(site, name):
-    base, context, axe, html = site
-    seen = visit(context, f"{base}/{name}.html", *VIEWPORTS["desktop"])
+def test_a_swipe_over_a_figure_scrolls_the_page(site, phone, name):
+    """A finger put down in the middle of each figure and moved up 280 px (real touch
+    events, through Chromium's input pipeline) scrolls the page."""
+    base, html = site
+    seen = first_visit(phone, f"{base}/{name}.html", **PHONE["viewport"])
+    page = seen["page"]
+    cdp = phone.new_cdp_session(page)
+    x, y = PHONE["viewport"]["width"] // 2, PHONE["viewport"]["height"] // 2
+
+    def touch(kind: str, at: int | None) -> None:
+        points = [] if at is None else [{"x": x, "y": at}]
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    for i in range(page.locator(".plotly-graph-div").count()):
+        figure = page.locator(".plotly-graph-div").nth(i)
+        figure.evaluate("e => e.scrollIntoView({block: 'center'})")
+        page.wait_for_timeout(200)
+        under = page.evaluate(f"document.elementFromPoint({x}, {y}).closest('.plotly-graph-div')"
+                              f" === document.querySelectorAll('.plotly-graph-div')[{i}]")
+        assert under, (name, f"figure {i + 1} is not under the finger")
+        before = page.evaluate("window.scrollY")
+        touch("touchStart", y)
+        for at in range(y - 20, y - 300, -20):
+            touch("touchMove", at)
+        touch("touchEnd", None)
+        page.wait_for_timeout(300)
+        moved = page.evaluate("window.scrollY") - before
+        assert moved > 100, (name, f"figure {i + 1}: a swipe moved the page {moved} px")
+    page.close()
+
+
+AXE_RUN = """async () => (await axe.run(document, {
+    resultTypes: ['violations'],
+    rules: {'label-content-name-mismatch': {enabled: true}},
+  })).violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target)}))"""
+
+
+@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("device", ["desktop", "phone", "dark"])
+def test_page_has_no_accessibility_violations(site, request, name, device):
+    base, html = site
+    context = request.getfixturevalue(device)
+    size = PHONE["viewport"] if device == "phone" else DESKTOP["viewport"]
+    seen = first_visit(context, f"{base}/{name}.html", **size)
+    page = seen["page"]
+    page.add_script_tag(path=str(AXE))
+    assert page.evaluate("axe.version") == json.loads(
+        (ROOT / "package-lock.json").read_text())["packages"]["node_modules/axe-core"]["version"]
+    result = page.evaluate(AXE_RUN)
+    page.close()
+    bad = [v for v in result if v["impact"] in ("moderate", "serious", "critical")]
+    assert not bad, (f"{name} ({device})", json.dumps(bad, indent=1)[:3000])
+
+
+FIGURE_COLOURS = """() => {
+  const parse = (c) => {
+    const m = (c || '').match(/[\\d.]+/g);
+    return m ? m.map(Number) : null;
+  };
+  const lum = (c) => {
+    const v = parse(c).slice(0, 3).map(x => x / 255)
+      .map(s => s <= 0.03928 ? s / 12.92 : Math.pow((s + 0.055) / 1.055, 2.4));
+    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+  };
+  const contrast = (a, b) => {
+    const [x, y] = [lum(a), lum(b)];
+    return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
+  };
+  return Array.from(document.querySelectorAll('.plotly-graph-div')).map((div) => {
+    const own = getComputedStyle(div.querySelector('.main-svg')).backgroundColor;
+    // a transparent figure shows the page behind it
+    const bg = parse(own)[3] === 0 ? getComputedStyle(document.body).backgroundColor : own;
+    const paper = (div.querySelector('rect.bg') || {}).style;
+    // filled shapes (boxes of the diagrams) a text may sit on, as drawn over the background
+    const over = (fill, alpha, base) => {
+      const [f, b] = [parse(fill), parse(base)];
+      return 'rgb(' + [0, 1, 2].map(i => Math.round(f[i] * alpha + b[i] * (1 - alpha))) + ')';
+    };
+    const boxes = Array.from(div.querySelectorAll('.shapelayer path')).map(p => {
+      const s = getComputedStyle(p);
+      const f = parse(s.fill);
+      const alpha = f ? (f[3] === undefined ? 1 : f[3]) * s.fillOpacity * s.opacity : 0;
+      return [p.getBoundingClientRect(), alpha > 0.02 ? over(s.fill, alpha, bg) : null];
+    }).filter(([r, c]) => c);
+    const lowText = [];
+    for (const t of div.querySelectorAll('.main-svg text')) {
+      if (!t.textContent.trim() || !t.checkVisibility()) continue;
+      const r = t.getBoundingClientRect();
+      if (r.width === 0) continue;
+      const [cx, cy] = [r.x + r.width / 2, r.y + r.height / 2];
+      const box = boxes.filter(([b]) => cx >= b.left && cx <= b.right
+                                        && cy >= b.top && cy <= b.bottom).pop();
+      // a legend or hover label has its own background box
+      const boxed = t.closest('.legend, .hoverlayer, .updatemenu-container, .slider-container');
+      const under = box ? box[1] : bg;
+      const fill = getComputedStyle(t).fill;
+      if (boxed || !parse(fill)) continue;
+      const ratio = contrast(fill, under);
+      if (ratio < 4.5) {
+        lowText.push([t.textContent.trim().slice(0, 40), fill, under, ratio.toFixed(2)]);
+      }
+    }
+    const panel = getComputedStyle(div.closest('.output') || div).backgroundColor;
+    return {label: div.getAttribute('aria-label'), background: bg, theme: div.dataset.theme,
+            luminance: lum(bg), lowText,
+            panel: parse(panel)[3] === 0 ? 0 : lum(panel)};
+  });
+}"""
+
+
+@pytest.mark.parametrize("name", [p for p in PAGES if p.startswith("chapters/")])
+def test_dark_mode_figures_are_dark_and_readable(site, dark, dark_phone, name):
+    base, html = site
+    for label, context, size in (("desktop-dark", dark, DESKTOP["viewport"]),
+                                 ("phone-dark", dark_phone, PHONE["viewport"])):
+        seen = first_visit(context, f"{base}/{name}.html", **size)
+        page = seen["page"]
+        assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+        shot(page, name, label)
+        for figure in page.evaluate(FIGURE_COLOURS):
+            where = (name, label, figure["label"])
+            assert figure["theme"] == "dark" and figure["luminance"] < 0.05, (where, figure)
+            assert figure["panel"] < 0.05, (where, "a light panel around the figure", figure)
+            assert not figure["lowText"], (where, "text below 4.5:1", figure["lowText"])
+        page.close()
+
+
+def test_figures_follow_the_theme_switch(site, desktop):
+    base, html = site
+    name = next(p for p in PAGES if p.startswith("chapters/"))
+    seen = first_visit(desktop, f"{base}/{name}.html")
+    page = seen["page"]
+    light = page.evaluate(FIGURE_COLOURS)
+    assert light and all(f["theme"] == "light" for f in light), light
+    while page.evaluate("document.documentElement.dataset.theme") != "dark":
+        page.locator(".theme-switch-button").first.click()  # auto -> dark/light -> ...
+    page.wait_for_timeout(500)
+    dark_now = page.evaluate(FIGURE_COLOURS)
+    assert all(f["theme"] == "dark" and f["luminance"] < 0.05 for f in dark_now), dark_now
+    page.evaluate("localStorage.clear()")
+    page.close()
+
+
+FOCUS_RING = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const s = getComputedStyle(e);
+  const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2)
+               || (s.boxShadow && s.boxShadow !== 'none');
+  return {what: e.tagName + ' ' + (e.getAttribute('aria-label') || e.textContent || '')
+                .trim().slice(0, 40), ring};
+}"""
+
+
+@pytest.mark.parametrize("name", [PAGES[0], PAGES[1]])
+def test_every_tab_stop_shows_a_focus_ring(site, desktop, name):
+    base, html = site
+    seen = first_visit(desktop, f"{base}/{name}.html")
+    page = seen["page"]
+    stops, first = [], None
+    for _ in range(300):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUS_RING)
+        if focused is None or focused == first:
+            break
+        first = first or focused
+        stops.append(focused)
+    page.close()
+    assert len(stops) > 10, stops
+    missing = [s["what"] for s in stops if not s["ring"]]
+    assert not missing, (name, "focusable without a visible focus ring", missing)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_weight_first_visit(site, desktop, name):
+    base, html = site
+    seen = first_visit(desktop, f"{base}/{name}.html")
     seen["page"].close()
     raw, zipped, files = transfer_sizes(html, seen["local"])
     page_html = html / f"{name}.html"
     assert page_html.stat().st_size <= HTML_BUDGET, (name, page_html.stat().st_size)
     assert zipped <= FIRST_VISIT_GZIP_BUDGET, (name, f"{raw} B raw, {zipped} B gzipped")
+    names = {f.name for f in files}
+    # nothing the page does not use: no search scripts outside the search page, no Font
+    # Awesome framework, no sphinx-design files (the book has no such component)
+    for unused in ("searchindex.js", "searchtools.js", "fontawesome.js", "design-tabs.js",
+                   "sphinx-design.min.css"):
+        assert unused not in names, (name, unused)
 
 
 def test_screenshots_written(site):
-    # Runs after the page tests (file order): a reviewer finds two screenshots per page.
+    # Runs after the page tests (file order): a reviewer finds the screenshots of each page.
     for name in PAGES:
-        for label in VIEWPORTS:
+        for label in ("desktop", "phone"):
             assert (SCREENSHOTS / f"{name.replace('/', '__')}-{label}.png").is_file()
+        if name.startswith("chapters/"):
+            for label in ("desktop-dark", "phone-dark"):
+                assert (SCREENSHOTS / f"{name.replace('/', '__')}-{label}.png").is_file()

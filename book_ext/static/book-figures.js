@@ -1,0 +1,366 @@
+/* book-figures.js: draws the book's plotly figures and keeps them in the page's colours.
+ *
+ * Loaded with `defer` after plotly.js, on pages with a figure only (book_ext). Each figure is
+ * a <div class="plotly-graph-div"> of reserved height followed by its JSON
+ * (<script type="application/json" data-plotly-for="ID">: data, layout, config), written by
+ * resnet_lib.render. Deferred scripts run in order once the page is parsed, so plotly.js is
+ * there and the text has painted before any figure is drawn.
+ *
+ * Dark mode: the theme sets <html data-theme="dark|light"> (from the reader's system setting
+ * or its toggle button). In dark mode each figure is redrawn with the theme's own colours
+ * (background, text) and any text, annotation or line whose colour would not stand out
+ * (contrast below 4.5:1 for text, 3:1 for lines) gets the theme's text colour; in light mode
+ * the figure is drawn exactly as the book made it. A theme switch redraws every figure.
+ *
+ * Touch: a swipe over a figure scrolls the page (see the touchstart listener below).
+ */
+(function () {
+  "use strict";
+  const figures = []; // {div, spec}
+
+  function rgb(colour) {
+    // Any CSS colour -> [r, g, b, a] through the browser's own parser.
+    const probe = document.createElement("canvas").getContext("2d");
+    probe.fillStyle = "#000";
+    probe.fillStyle = colour;
+    const value = probe.fillStyle; // "#rrggbb" or "rgba(r, g, b, a)"
+    if (value.startsWith("#")) {
+      return [1, 3, 5].map((i) => parseInt(value.slice(i, i + 2), 16)).concat([1]);
+    }
+    const parts = value.match(/[\d.]+/g).map(Number);
+    return [parts[0], parts[1], parts[2], parts.length > 3 ? parts[3] : 1];
+  }
+
+  function luminance(colour) {
+    const [r, g, b] = rgb(colour).map((c, i) => {
+      if (i > 2) return c;
+      const s = c / 255;
+      return s <= 0.03928 ? s / 12.92 : Math.pow((s + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  }
+
+  function contrast(a, b) {
+    const [la, lb] = [luminance(a), luminance(b)];
+    return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+  }
+
+  function opaque(colour) {
+    return colour && rgb(colour)[3] > 0.5;
+  }
+
+  function themeColours() {
+    const css = getComputedStyle(document.documentElement);
+    const get = (name, fallback) => css.getPropertyValue(name).trim() || fallback;
+    return {
+      paper: get("--pst-color-background", "#14181e"),
+      plot: get("--pst-color-on-background", "#1e2329"),
+      text: get("--pst-color-text-base", "#ced6dd"),
+      grid: "rgba(206, 214, 221, 0.18)",
+    };
+  }
+
+  // What a shape's fill looks like on `base`: its colour, at its alpha times its opacity,
+  // composited over the background; null for an unfilled shape.
+  function composite(shape, base) {
+    if (!shape.fillcolor) return null;
+    const [r, g, b, a] = rgb(shape.fillcolor);
+    const alpha = a * (shape.opacity === undefined ? 1 : shape.opacity);
+    if (alpha < 0.02) return null;
+    const under = rgb(base);
+    const mix = [r, g, b].map((c, i) => Math.round(c * alpha + under[i] * (1 - alpha)));
+    return `rgb(${mix.join(",")})`;
+  }
+
+  // What point (x, y), in the shape's own coordinates, sits on: the topmost filled
+  // rectangle's colour as drawn over `base`, or null.
+  function fillUnder(shapes, x, y, xref, yref, base) {
+    for (const s of shapes.slice().reverse()) {
+      if ((s.xref || "x") !== xref || (s.yref || "y") !== yref) continue;
+      if (s.type && s.type !== "rect") continue;
+      const colour = composite(s, base);
+      if (!colour) continue;
+      const [x0, x1] = [Math.min(s.x0, s.x1), Math.max(s.x0, s.x1)];
+      const [y0, y1] = [Math.min(s.y0, s.y1), Math.max(s.y0, s.y1)];
+      if (x >= x0 && x <= x1 && y >= y0 && y <= y1) return colour;
+    }
+    return null;
+  }
+
+  // The colour itself if it stands out enough on `background`, else the same hue mixed
+  // with white (dark backgrounds) or black until it does, else `fallback`.
+  function readable(colour, background, fallback, minimum) {
+    if (!colour) return fallback;
+    if (contrast(colour, background) >= minimum) return colour;
+    const [r, g, b] = rgb(colour);
+    const towards = luminance(background) < 0.2 ? 255 : 0;
+    for (let t = 0.1; t <= 1.001; t += 0.1) {
+      const mix = [r, g, b].map((c) => Math.round(c + (towards - c) * t));
+      const candidate = `rgb(${mix.join(",")})`;
+      if (contrast(candidate, background) >= minimum) return candidate;
+    }
+    return fallback;
+  }
+
+  function darkLayout(layout, c) {
+    const dark = JSON.parse(JSON.stringify(layout));
+    dark.paper_bgcolor = c.paper;
+    dark.plot_bgcolor = c.plot;
+    dark.font = Object.assign({}, dark.font, { color: c.text });
+    if (dark.title && typeof dark.title === "object" && dark.title.font) {
+      dark.title.font.color = c.text;
+    }
+    for (const key of Object.keys(dark)) {
+      if (!/^[xy]axis\d*$/.test(key) || typeof dark[key] !== "object") continue;
+      const axis = dark[key];
+      Object.assign(axis, { gridcolor: c.grid, zerolinecolor: c.grid, linecolor: c.grid });
+      if (axis.tickfont) axis.tickfont.color = c.text;
+      if (axis.title && axis.title.font) axis.title.font.color = c.text;
+    }
+    if (dark.legend) {
+      dark.legend.bgcolor = "rgba(0,0,0,0)";
+      if (dark.legend.font) dark.legend.font.color = c.text;
+    }
+    for (const menu of dark.updatemenus || []) {
+      Object.assign(menu, { bgcolor: c.plot, bordercolor: c.grid });
+      menu.font = Object.assign({}, menu.font, { color: c.text });
+    }
+    for (const slider of dark.sliders || []) {
+      slider.font = Object.assign({}, slider.font, { color: c.text });
+      if (slider.currentvalue) {
+        slider.currentvalue.font = Object.assign({}, slider.currentvalue.font, { color: c.text });
+      }
+    }
+    const shapes = dark.shapes || [];
+    for (const note of dark.annotations || []) {
+      const xref = note.xref || "x";
+      const yref = note.yref || "y";
+      const base = xref === "paper" ? c.paper : c.plot;
+      const under = opaque(note.bgcolor) ? note.bgcolor
+        : fillUnder(shapes, note.x, note.y, xref, yref, base) || base;
+      const own = note.font && note.font.color;
+      const fallback = contrast(c.text, under) >= 4.5 ? c.text : "#111111";
+      note.font = Object.assign({}, note.font, { color: readable(own || c.text, under, fallback, 4.5) });
+      if (note.arrowcolor) note.arrowcolor = readable(note.arrowcolor, c.plot, c.text, 3);
+    }
+    for (const s of shapes) {
+      if (s.line && s.line.color && !opaque(s.fillcolor)) {
+        s.line.color = readable(s.line.color, c.plot, c.text, 3);
+      }
+    }
+    return dark;
+  }
+
+  function darkData(data, layout, c) {
+    const shapes = layout.shapes || [];
+    return data.map((trace) => {
+      const t = JSON.parse(JSON.stringify(trace));
+      // each text sits on the figure's background or on one of its boxes (diagrams)
+      const xs = Array.isArray(t.x) ? t.x : [];
+      const ys = Array.isArray(t.y) ? t.y : [];
+      const xref = t.xaxis || "x";
+      const yref = t.yaxis || "y";
+      const under = xs.map((x, i) => fillUnder(shapes, x, ys[i], xref, yref, c.plot) || c.plot);
+      for (const key of ["textfont", "outsidetextfont"]) {
+        const font = t[key];
+        if (!font || !font.color) continue;
+        const colours = Array.isArray(font.color) ? font.color : xs.map(() => font.color);
+        const fixed = (under.length ? under : [c.plot]).map((bg, i) => {
+          const own = colours[i] === undefined ? colours[0] : colours[i];
+          const fallback = contrast(c.text, bg) >= 4.5 ? c.text : "#111111";
+          return readable(own, bg, fallback, 4.5);
+        });
+        font.color = Array.isArray(font.color) || xs.length ? fixed : fixed[0];
+      }
+      if (t.type === "scatter" && t.line && typeof t.line.color === "string") {
+        t.line.color = readable(t.line.color, c.plot, c.text, 3);
+      }
+      return t;
+    });
+  }
+
+  // Phone layout: a figure may carry a narrow variant (layout.meta.phone = {data, layout},
+  // from resnet_lib.style.with_phone_variant), drawn where the viewport is narrow.
+  const narrow = window.matchMedia("(max-width: 600px)");
+
+  function current(figure) {
+    const phone = figure.spec.layout.meta && figure.spec.layout.meta.phone;
+    if (narrow.matches && phone) {
+      const layout = Object.assign({}, phone.layout, { dragmode: false });
+      return { data: phone.data, layout: layout, config: figure.spec.config };
+    }
+    return figure.spec;
+  }
+
+  // Controls: plotly's own dropdowns and sliders are drawn inside the SVG, where Tab never
+  // reaches them, a screen reader does not announce them and on a phone they can sit off
+  // screen. Each one becomes a native <select> or <input type="range"> with a visible label
+  // above the figure, applying exactly the step the plotly control would have applied.
+  function controlLabel(item, fallback) {
+    return (item.name || (item.currentvalue && item.currentvalue.prefix) || fallback)
+      .replace(/[:\s]+$/, "");
+  }
+
+  // Apply one step (method + args). Traces that are hidden take their new values directly,
+  // without a redraw; only the visible ones are redrawn (a slider step of the explorer
+  // changes 48 traces, of which 3 are on screen).
+  function apply(div, method, args) {
+    if (method === "skip") return Promise.resolve();
+    if ((method === "update" || method === "restyle") && Array.isArray(args[2])) {
+      const [style, relayout, indices] = args;
+      const shown = [], shownStyle = {};
+      for (const key of Object.keys(style)) shownStyle[key] = [];
+      indices.forEach((trace, k) => {
+        const visible = div.data[trace] && div.data[trace].visible !== false;
+        if (visible) {
+          shown.push(trace);
+          for (const key of Object.keys(style)) shownStyle[key].push(style[key][k]);
+          return;
+        }
+        for (const key of Object.keys(style)) {
+          const path = key.split(".");
+          let target = div.data[trace];
+          for (const part of path.slice(0, -1)) target = target[part] = target[part] || {};
+          target[path[path.length - 1]] = style[key][k];
+        }
+      });
+      if (method === "update") return Plotly.update(div, shownStyle, relayout || {}, shown);
+      return Plotly.restyle(div, shownStyle, shown);
+    }
+    return Plotly[method](div, ...args);
+  }
+
+  function buildControls(figure) {
+    const { div, spec } = figure;
+    const menus = spec.layout.updatemenus || [];
+    const sliders = spec.layout.sliders || [];
+    if (!menus.length && !sliders.length) return;
+    const box = document.createElement("div");
+    box.className = "figure-controls";
+    figure.state = [];
+    const id = div.id;
+    menus.forEach((menu, m) => {
+      const field = document.createElement("label");
+      field.className = "figure-control";
+      const text = document.createElement("span");
+      text.textContent = controlLabel(menu, "Show");
+      const select = document.createElement("select");
+      select.id = `${id}-menu-${m}`;
+      (menu.buttons || []).forEach((button, b) => {
+        const option = document.createElement("option");
+        option.value = String(b);
+        option.textContent = button.label;
+        select.appendChild(option);
+      });
+      const state = { items: menu.buttons || [], index: menu.active || 0 };
+      select.value = String(state.index);
+      select.addEventListener("change", () => {
+        state.index = Number(select.value);
+        const item = state.items[state.index];
+        apply(div, item.method, item.args);
+      });
+      field.append(text, select);
+      box.appendChild(field);
+      figure.state.push(state);
+    });
+    sliders.forEach((slider, s) => {
+      const field = document.createElement("label");
+      field.className = "figure-control figure-slider";
+      const text = document.createElement("span");
+      text.textContent = controlLabel(slider, "Value");
+      const range = document.createElement("input");
+      range.type = "range";
+      range.id = `${id}-slider-${s}`;
+      range.min = "0";
+      range.max = String((slider.steps || []).length - 1);
+      range.step = "1";
+      const out = document.createElement("output");
+      out.htmlFor = range.id;
+      const state = { items: slider.steps || [], index: slider.active || 0 };
+      const show = () => {
+        const label = state.items[state.index].label;
+        out.textContent = label;
+        range.setAttribute("aria-valuetext", label);
+      };
+      range.value = String(state.index);
+      show();
+      // Redraw at most once per animation frame while a finger or a key drags the thumb.
+      let pending = false;
+      range.addEventListener("input", () => {
+        state.index = Number(range.value);
+        show();
+        if (pending) return;
+        pending = true;
+        requestAnimationFrame(() => {
+          const item = state.items[state.index];
+          figure.busy = apply(div, item.method, item.args).then(() => { pending = false; });
+        });
+      });
+      field.append(text, range, out);
+      box.appendChild(field);
+      figure.state.push(state);
+    });
+    div.parentNode.insertBefore(box, div);
+  }
+
+  function withoutControls(layout) {
+    if (!layout.updatemenus && !layout.sliders) return layout;
+    const copy = Object.assign({}, layout);
+    if (copy.sliders) {
+      // the slider's room at the bottom is no longer needed
+      copy.margin = Object.assign({}, copy.margin, { b: Math.min((copy.margin || {}).b || 80, 60) });
+    }
+    delete copy.updatemenus;
+    delete copy.sliders;
+    return copy;
+  }
+
+  function draw(figure) {
+    const { div } = figure;
+    const spec = current(figure);
+    const dark = document.documentElement.dataset.theme === "dark";
+    const c = themeColours();
+    const data = dark ? darkData(spec.data, spec.layout, c) : JSON.parse(JSON.stringify(spec.data));
+    const layout = withoutControls(dark ? darkLayout(spec.layout, c) : spec.layout);
+    div.dataset.theme = dark ? "dark" : "light";
+    div.dataset.variant = spec === figure.spec ? "wide" : "phone";
+    div.style.height = `${layout.height || 450}px`;
+    let done = Plotly.react(div, data, layout, spec.config);
+    // A redraw (theme switch, width change) starts from the figure's first state: replay
+    // the reader's choices on top of it, in order.
+    for (const state of figure.state || []) {
+      const item = state.items[state.index];
+      if (state.index !== (state.initial || 0)) done = done.then(() => apply(div, item.method, item.args));
+    }
+    return done;
+  }
+
+  function start() {
+    if (!window.Plotly) return;
+    document.querySelectorAll("script[data-plotly-for]").forEach((script) => {
+      const div = document.getElementById(script.dataset.plotlyFor);
+      if (!div) return;
+      // A finger on the plot area scrolls the page: plotly.js's drag layer would take the
+      // touch (preventDefault on touchstart) even with no drag mode; the touch never reaches
+      // it. Buttons, sliders and dropdowns are outside the drag layer and keep working.
+      div.addEventListener("touchstart", (event) => {
+        if (event.target.closest && event.target.closest(".draglayer")) event.stopPropagation();
+      }, { capture: true, passive: true });
+      const figure = { div, spec: JSON.parse(script.textContent) };
+      figures.push(figure);
+      buildControls(figure);
+      for (const state of figure.state || []) state.initial = state.index;
+      draw(figure);
+    });
+    let drawn = document.documentElement.dataset.theme;
+    new MutationObserver(() => {
+      const now = document.documentElement.dataset.theme;
+      if (now === drawn) return;
+      drawn = now;
+      figures.forEach(draw);
+    }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+    narrow.addEventListener("change", () => figures.forEach(draw));
+  }
+
+  start();
+})();
