@@ -110,23 +110,28 @@ def test_structure_links_point_at_chapters_of_the_book():
     assert len(blocks) == 16
 
 
-def test_structure_figure_menu_switches_every_trace_and_the_height():
+def test_structure_figure_menu_switches_every_trace_box_and_the_height():
     fig = structure_figure("resnet50")
-    buttons = fig.layout.updatemenus[0].buttons
-    assert [b.label for b in buttons] == ["ResNet-50", "ResNet-18", "ResNet-34", "ResNet-101",
-                                          "ResNet-152"]
+    menu = fig.layout.updatemenus[0]
+    assert menu.name == "Network"  # the page's native <select> takes its label from it
+    assert [b.label for b in menu.buttons] == ["ResNet-50", "ResNet-18", "ResNet-34",
+                                               "ResNet-101", "ResNet-152"]
     heights = {}
-    for b in buttons:
+    for b in menu.buttons:
         visible, layout = b.args
         shown = [t for t, v in zip(fig.data, visible["visible"], strict=True) if v]
-        labels = next(t for t in shown if t.name == "layer labels")
         depth = int(b.label.split("-")[1])
-        numbered = [t for t in labels.text if t.split()[0].isdigit()]
+        labels = [a["text"] for a in layout["annotations"] if a.get("name") == "layer"]
+        numbered = [t for t in labels if t.split()[0].isdigit()]
         assert len(numbered) == depth, b.label
+        assert len(layout["shapes"]) == len(labels)  # one box per label
+        # dark labels on every box, whatever the page's theme does to the rest
+        assert {a["font"]["color"] for a in layout["annotations"]
+                if a.get("name") == "layer"} == {"#222222"}
         heights[depth] = layout["height"]
         assert sum(t.name.startswith("projection") for t in shown) == 1
     assert heights[18] < heights[34] < heights[101] < heights[152]
-    assert fig.layout.height == heights[50]
+    assert fig.layout.height == heights[50] and len(fig.layout.shapes) == 50 + 2  # + 2 pools
 
 
 def test_structure_figure_rejects_bad_arguments():
@@ -173,6 +178,7 @@ def test_accuracy_cost_figure_places_each_series_at_its_own_cost():
     expect = [MODELS[n]["macs_224"] if n == "resnet34" else MODELS[f"{n}_v1"]["macs_224"]
               for n in ("resnet34", "resnet50", "resnet101", "resnet152")]
     assert list(paper_t3.x) == pytest.approx([m / 1e9 for m in expect])
+    assert fig.layout.updatemenus[0].name
     buttons = {b.label: b.args for b in fig.layout.updatemenus[0].buttons}
     assert set(buttons) == {"multiply-adds", "parameters", "latency"}
     params = buttons["parameters"][0]["x"][0]

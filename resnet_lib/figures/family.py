@@ -186,7 +186,8 @@ def accuracy_cost_figure(latency_ms: dict[str, float] | None = None,
     fig.update_layout(
         legend=dict(orientation="h", x=0, y=-0.22, yanchor="top"),
         margin=dict(l=60, r=30, t=110, b=150), dragmode=False,
-        updatemenus=[dict(buttons=buttons, direction="right", type="buttons", x=0,
+        updatemenus=[dict(buttons=buttons, name="Cost on the x axis", direction="right",
+                          type="buttons", x=0,
                           xanchor="left", y=1.0, yanchor="bottom", pad=dict(b=6),
                           showactive=True, font=dict(size=11))])
     fig.update_xaxes(title_text=axes["multiply-adds"][0], fixedrange=True)

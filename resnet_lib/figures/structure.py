@@ -210,6 +210,7 @@ _SHORTCUT_LOOK = {"identity": ("solid", "grey", "identity shortcut"),
                   "projection": ("dash", "orange", "projection shortcut (1×1 conv)"),
                   "zero-pad": ("dot", "vermillion", "zero-padding shortcut (option A)")}
 
+_LABEL_COLOUR = "#222222"  # dark text on the boxes' pastel fills, in light and dark mode
 _X_LABEL, _X0, _X1, _X_ARC = 0.05, 2.1, 7.9, 8.9  # block names | boxes | shortcut arcs
 _HALF = 0.36  # half a box's height (rows are 1 apart)
 
@@ -224,9 +225,9 @@ def _draw(s: Structure, links: Mapping[str, str]) -> dict[str, Any]:
             current = layer.stage
         rows.append(("box", layer))
     y_of = {}
-    annotations, box_x, box_y, box_text, box_fill = [], [], [], [], []
+    annotations: list[dict[str, Any]] = []
+    shapes: list[dict[str, Any]] = []
     hover_x, hover_y, hover_text = [], [], []
-    fills: dict[str, list[float | None]] = {}
     for i, (kind, item) in enumerate(rows):
         y = -float(i)
         if kind == "input":
@@ -250,28 +251,20 @@ def _draw(s: Structure, links: Mapping[str, str]) -> dict[str, Any]:
             key = ("pool" if layer.kind in ("maxpool", "avgpool")
                    else "fc" if layer.kind == "fc" else layer.kernel)
             colour = PALETTE[_BOX.get(key, "sky")]
-            xs = [_X0, _X1, _X1, _X0, _X0, None]
-            ys = [y - _HALF, y - _HALF, y + _HALF, y + _HALF, y - _HALF, None]
-            fills.setdefault(colour, [[], []])
-            fills[colour][0].extend(xs)
-            fills[colour][1].extend(ys)
+            # Boxes are opaque shapes and their labels dark annotations: the page's dark mode
+            # keeps dark text on a light box, and the menu swaps both with the network.
+            shapes.append(dict(type="rect", x0=_X0, x1=_X1, y0=y - _HALF, y1=y + _HALF,
+                               layer="below", fillcolor=tint(colour, 0.3),
+                               line=dict(color=colour, width=1)))
             number = f"{layer.number}   " if layer.number else ""
-            box_x.append((_X0 + _X1) / 2)
-            box_y.append(y)
-            box_text.append(f"{number}{layer.text}")
-            box_fill.append(colour)
+            annotations.append(dict(x=(_X0 + _X1) / 2, y=y, showarrow=False, name="layer",
+                                    text=f"{number}{layer.text}",
+                                    font=dict(size=11, color=_LABEL_COLOUR)))
             hover_x.append((_X0 + _X1) / 2)
             hover_y.append(y)
             hover_text.append(f"{layer.name}: {layer.text}<br>output {_shape_text(layer.shape)}")
 
     traces: list[go.Scatter] = []
-    for colour, (xs, ys) in fills.items():
-        traces.append(go.Scatter(x=xs, y=ys, mode="lines", fill="toself",
-                                 fillcolor=tint(colour, 0.3), line=dict(color=colour, width=1),
-                                 hoverinfo="skip", showlegend=False, name="layers"))
-    traces.append(go.Scatter(x=box_x, y=box_y, mode="text", text=box_text,
-                             textfont=dict(size=11, color="#222222"), hoverinfo="skip",
-                             showlegend=False, name="layer labels"))
     # Shortcuts: from just above a block's first box to just below its last, on the right.
     arcs: dict[str, list[list[float | None]]] = {}
     by_number = {la.number: la for la in s.layers if la.number}
@@ -301,7 +294,7 @@ def _draw(s: Structure, links: Mapping[str, str]) -> dict[str, Any]:
                              hoverinfo="text", marker=dict(size=14, opacity=0),
                              showlegend=False, name="details"))
     bottom = -float(len(rows) - 1)
-    return dict(traces=traces, annotations=annotations, rows=len(rows),
+    return dict(traces=traces, annotations=annotations, shapes=shapes, rows=len(rows),
                 y_range=[bottom - 0.8, 0.8])
 
 
@@ -349,7 +342,7 @@ def structure_figure(arch: str = "resnet34", input_size: Any = 224, *,
             owner.append(i)
     style(fig, title=titles[0], height=_height(drawn[0]["rows"]), dragmode=False,
           hovermode="closest")
-    fig.update_layout(annotations=drawn[0]["annotations"],
+    fig.update_layout(annotations=drawn[0]["annotations"], shapes=drawn[0]["shapes"],
                       title=dict(y=1, yref="paper", yanchor="bottom", pad=dict(b=110)),
                       margin=dict(l=4, r=4, t=_TOP, b=4),
                       legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom",
@@ -359,10 +352,11 @@ def structure_figure(arch: str = "resnet34", input_size: Any = 224, *,
     if len(names) > 1:
         buttons = [dict(label=label(n), method="update",
                         args=[{"visible": [o == i for o in owner]},
-                              {"annotations": d["annotations"], "height": _height(d["rows"]),
+                              {"annotations": d["annotations"], "shapes": d["shapes"],
+                               "height": _height(d["rows"]),
                                "yaxis.range": d["y_range"], "title.text": titles[i]}])
                    for i, (n, d) in enumerate(zip(names, drawn, strict=True))]
-        fig.update_layout(updatemenus=[dict(buttons=buttons, direction="down", x=0,
+        fig.update_layout(updatemenus=[dict(buttons=buttons, name="Network", direction="down", x=0,
                                             xanchor="left", y=1.0, yanchor="bottom",
                                             pad=dict(t=0, b=34), showactive=True)])
     return fig
