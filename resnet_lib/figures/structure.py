@@ -207,8 +207,8 @@ def _link(href: str, text: str) -> str:
 # Box colours by kind (Okabe-Ito), drawn as opaque pastels so that dark text reads on them.
 _BOX = {3: "blue", 1: "green", 7: "purple", "pool": "grey", "fc": "vermillion"}
 _SHORTCUT_LOOK = {"identity": ("solid", "grey", "identity shortcut"),
-                  "projection": ("dash", "orange", "projection shortcut (1×1 conv)"),
-                  "zero-pad": ("dot", "vermillion", "zero-padding shortcut (option A)")}
+                  "projection": ("dash", "orange", "projection (1×1 conv)"),
+                  "zero-pad": ("dot", "vermillion", "zero-padding (option A)")}
 
 _LABEL_COLOUR = "#222222"  # dark text on the boxes' pastel fills, in light and dark mode
 _X_LABEL, _X0, _X1, _X_ARC = 0.05, 2.1, 7.9, 8.9  # block names | boxes | shortcut arcs
