@@ -179,15 +179,16 @@
     });
   }
 
-  // Phone layout: a figure may carry a narrow variant (layout.meta.phone = {data, layout},
-  // from resnet_lib.style.with_phone_variant), drawn where the viewport is narrow.
+  // Phone layout: every figure carries a layout for narrow screens (spec.phone: re-wrapped
+  // titles, the legend below; a diagram may bring its own data laid out differently, see
+  // resnet_lib.render.phone_layout), drawn where the viewport is at most 600 px wide.
   const narrow = window.matchMedia("(max-width: 600px)");
 
   function current(figure) {
-    const phone = figure.spec.layout.meta && figure.spec.layout.meta.phone;
+    const phone = figure.spec.phone;
     if (narrow.matches && phone) {
-      const layout = Object.assign({}, phone.layout, { dragmode: false });
-      return { data: phone.data, layout: layout, config: figure.spec.config };
+      return { data: phone.data || figure.spec.data, layout: phone.layout,
+               config: figure.spec.config };
     }
     return figure.spec;
   }
@@ -324,7 +325,6 @@
     const layout = withoutControls(dark ? darkLayout(spec.layout, c) : spec.layout);
     div.dataset.theme = dark ? "dark" : "light";
     div.dataset.variant = spec === figure.spec ? "wide" : "phone";
-    div.style.height = `${layout.height || 450}px`;
     let done = Plotly.react(div, data, layout, spec.config);
     // A redraw (theme switch, width change) starts from the figure's first state: replay
     // the reader's choices on top of it, in order.
