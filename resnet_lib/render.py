@@ -113,6 +113,8 @@ class BookRenderer(MimetypeRenderer):
         fig_dict = _figure_dict(fig_dict, "to_mimebundle")
         layout = book_layout(fig_dict.get("layout") or {})
         spec = {"data": fig_dict.get("data") or [], "layout": layout, "config": PLOTLY_CONFIG}
+        if fig_dict.get("frames"):
+            spec["frames"] = fig_dict["frames"]  # animation frames (slider steps may use them)
         # "</" cannot end the <script> early once written as "<\/" (still the same JSON).
         payload = to_json_plotly(spec).replace("</", "<\\/")
         global _figure_count

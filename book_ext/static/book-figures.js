@@ -102,10 +102,13 @@
     return fallback;
   }
 
-  function darkLayout(layout, c) {
+  function darkLayout(layout, c, table) {
     const dark = JSON.parse(JSON.stringify(layout));
     dark.paper_bgcolor = c.paper;
     dark.plot_bgcolor = c.plot;
+    // a table drawn as a heatmap of labelled cells keeps its light panel: plotly.js colours
+    // the cell texts for the cells, and empty cells would otherwise show the dark page
+    if (table) dark.plot_bgcolor = "#f4f4f4";
     dark.font = Object.assign({}, dark.font, { color: c.text });
     if (dark.title && typeof dark.title === "object" && dark.title.font) {
       dark.title.font.color = c.text;
@@ -151,10 +154,31 @@
     return dark;
   }
 
+  // Text inside bars: near-black or white, whichever stands out more on each bar (plotly.js
+  // picks #444 or white by itself, which is below 4.5:1 on mid-tone bars such as sky blue).
+  function barText(trace, index, layout, base) {
+    if (trace.type !== "bar" || (trace.textposition || "auto") === "outside") return trace;
+    if (trace.text === undefined && trace.texttemplate === undefined) return trace;
+    if (trace.insidetextfont && trace.insidetextfont.color) return trace;
+    const marker = trace.marker || {};
+    const way = layout.colorway || ((layout.template || {}).layout || {}).colorway || ["#636efa"];
+    const fills = Array.isArray(marker.color) ? marker.color
+      : [typeof marker.color === "string" ? marker.color : way[index % way.length]];
+    const opacity = marker.opacity === undefined ? 1 : marker.opacity;
+    const colours = fills.map((fill) => {
+      const drawn = composite({ fillcolor: fill, opacity: opacity }, base) || base;
+      return contrast("#111111", drawn) >= contrast("#ffffff", drawn) ? "#111111" : "#ffffff";
+    });
+    trace.insidetextfont = Object.assign({}, trace.insidetextfont,
+                                         { color: colours.length > 1 ? colours : colours[0] });
+    return trace;
+  }
+
   function darkData(data, layout, c) {
     const shapes = layout.shapes || [];
     return data.map((trace) => {
       const t = JSON.parse(JSON.stringify(trace));
+      if (t.type === "bar") return t; // text inside bars: barText; outside: layout font
       // each text sits on the figure's background or on one of its boxes (diagrams)
       const xs = Array.isArray(t.x) ? t.x : [];
       const ys = Array.isArray(t.y) ? t.y : [];
@@ -183,10 +207,15 @@
     const { div, spec } = figure;
     const dark = document.documentElement.dataset.theme === "dark";
     const c = themeColours();
-    const data = dark ? darkData(spec.data, spec.layout, c) : spec.data;
-    const layout = dark ? darkLayout(spec.layout, c) : spec.layout;
+    const table = spec.data.length > 0
+      && spec.data.every((t) => t.type === "heatmap" && (t.text || t.texttemplate));
+    const layout = dark ? darkLayout(spec.layout, c, table) : spec.layout;
+    const plotColour = opaque(layout.plot_bgcolor) ? layout.plot_bgcolor
+      : (dark ? c.plot : "#ffffff");
+    const data = (dark ? darkData(spec.data, spec.layout, c) : spec.data)
+      .map((trace, i) => barText(JSON.parse(JSON.stringify(trace)), i, spec.layout, plotColour));
     div.dataset.theme = dark ? "dark" : "light";
-    return Plotly.react(div, data, layout, spec.config);
+    return Plotly.react(div, { data, layout, config: spec.config, frames: spec.frames || [] });
   }
 
   function start() {
