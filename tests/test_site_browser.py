@@ -268,13 +268,30 @@ FIGURE_COLOURS = """async () => {
       const [f, b] = [parse(fill), parse(base)];
       return 'rgb(' + [0, 1, 2].map(i => Math.round(f[i] * alpha + b[i] * (1 - alpha))) + ')';
     };
-    // shapes and bars drawn under a text, as drawn over the background
+    // shapes and bars drawn under a text, as drawn over the background; a bar is clipped to
+    // its plot area (a y-axis that starts above zero cuts it off at the axis)
+    const areas = Array.from(div.querySelectorAll('.draglayer .nsewdrag'))
+      .map(d => d.getBoundingClientRect());
+    const clip = (r, bar) => {
+      if (!bar) return r;
+      const area = areas.find(a => r.left < a.right && r.right > a.left
+                                   && r.top < a.bottom && r.bottom > a.top);
+      return area ? {left: Math.max(r.left, area.left), right: Math.min(r.right, area.right),
+                     top: Math.max(r.top, area.top), bottom: Math.min(r.bottom, area.bottom)}
+                  : r;
+    };
+    // the plot area's own background (plot_bgcolor), where it is drawn
+    const plotRect = div.querySelector('.bglayer rect.bg');
+    const plotFill = plotRect ? parse(getComputedStyle(plotRect).fill) : null;
+    const plotBg = plotFill && (plotFill[3] === undefined || plotFill[3] > 0.5)
+      ? getComputedStyle(plotRect).fill : bg;
     const boxes = Array.from(div.querySelectorAll('.shapelayer path, .barlayer .point path'))
       .map(p => {
         const s = getComputedStyle(p);
         const f = parse(s.fill);
         const alpha = f ? (f[3] === undefined ? 1 : f[3]) * s.fillOpacity * s.opacity : 0;
-        return [p.getBoundingClientRect(), alpha > 0.02 ? over(s.fill, alpha, bg) : null];
+        return [clip(p.getBoundingClientRect(), p.closest('.barlayer')),
+                alpha > 0.02 ? over(s.fill, alpha, bg) : null];
       }).filter(([r, c]) => c);
     // heatmap cells are one bitmap: read the pixel under a text's centre
     const bitmaps = [];
@@ -308,7 +325,9 @@ FIGURE_COLOURS = """async () => {
                                         && cy >= b.top && cy <= b.bottom).pop();
       // a legend or hover label has its own background box
       const boxed = t.closest('.legend, .hoverlayer, .updatemenu-container, .slider-container');
-      const under = pixel(cx, cy) || (box ? box[1] : bg);
+      const inPlot = areas.some(a => cx >= a.left && cx <= a.right
+                                     && cy >= a.top && cy <= a.bottom);
+      const under = pixel(cx, cy) || (box ? box[1] : (inPlot ? plotBg : bg));
       const fill = getComputedStyle(t).fill;
       if (boxed || !parse(fill)) continue;
       const ratio = contrast(fill, under);

@@ -8,9 +8,11 @@
  *
  * Dark mode: the theme sets <html data-theme="dark|light"> (from the reader's system setting
  * or its toggle button). In dark mode each figure is redrawn with the theme's own colours
- * (background, text) and any text, annotation or line whose colour would not stand out
- * (contrast below 4.5:1 for text, 3:1 for lines) gets the theme's text colour; in light mode
- * the figure is drawn exactly as the book made it. A theme switch redraws every figure.
+ * (background, text), and any text, annotation or line whose colour would not stand out on
+ * what it is drawn over (contrast below 4.5:1 for text, 3:1 for lines) is lightened, or
+ * made near-black or white on bars and boxes. In light mode the figure is drawn as the book
+ * made it, except text inside bars (near-black or white by contrast, in both modes). A
+ * theme switch redraws every figure.
  *
  * Touch: a swipe over a figure scrolls the page (see the touchstart listener below).
  */
@@ -203,6 +205,41 @@
     });
   }
 
+  // After drawing in dark mode: an annotation that sits on a bar or a filled box (not known
+  // before plotly.js has laid them out) gets near-black or white text if its colour does not
+  // stand out from what is drawn under it.
+  function fixAnnotationsOnFills(div, c) {
+    const svg = div.querySelector(".main-svg");
+    const fills = Array.from(div.querySelectorAll(".barlayer .point path, .shapelayer path"))
+      .map((path) => {
+        const s = getComputedStyle(path);
+        const [r, g, b, a] = rgb(s.fill === "none" ? "rgba(0,0,0,0)" : s.fill);
+        const alpha = a * Number(s.fillOpacity) * Number(s.opacity);
+        if (alpha < 0.02) return null;
+        return [path.getBoundingClientRect(),
+                composite({ fillcolor: `rgba(${r},${g},${b},${alpha})` }, c.plot)];
+      }).filter(Boolean);
+    const areas = Array.from(div.querySelectorAll(".draglayer .nsewdrag"))
+      .map((d) => d.getBoundingClientRect());
+    const update = {};
+    div.querySelectorAll(".annotation").forEach((note) => {
+      const index = note.getAttribute("data-index");
+      const text = note.querySelector("text");
+      if (index === null || !text) return;
+      const box = text.getBoundingClientRect();
+      const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+      const inside = (r) => x >= r.left && x <= r.right && y >= r.top && y <= r.bottom;
+      if (!areas.some(inside)) return; // outside every plot area: on the paper
+      const under = fills.filter(([r]) => inside(r)).pop();
+      if (!under) return;
+      const colour = getComputedStyle(text).fill;
+      if (contrast(colour, under[1]) >= 4.5) return;
+      update[`annotations[${index}].font.color`] =
+        contrast("#111111", under[1]) >= contrast("#ffffff", under[1]) ? "#111111" : "#ffffff";
+    });
+    if (Object.keys(update).length) return Plotly.relayout(div, update);
+  }
+
   function draw(figure) {
     const { div, spec } = figure;
     const dark = document.documentElement.dataset.theme === "dark";
@@ -215,7 +252,9 @@
     const data = (dark ? darkData(spec.data, spec.layout, c) : spec.data)
       .map((trace, i) => barText(JSON.parse(JSON.stringify(trace)), i, spec.layout, plotColour));
     div.dataset.theme = dark ? "dark" : "light";
-    return Plotly.react(div, { data, layout, config: spec.config, frames: spec.frames || [] });
+    const drawn = Plotly.react(div, { data, layout, config: spec.config,
+                                      frames: spec.frames || [] });
+    return dark ? drawn.then(() => fixAnnotationsOnFills(div, c)) : drawn;
   }
 
   function start() {
