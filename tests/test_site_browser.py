@@ -432,3 +432,38 @@ def test_screenshots_written(site):
         if name.startswith("chapters/"):
             for label in ("desktop-dark", "phone-dark"):
                 assert (SCREENSHOTS / f"{name.replace('/', '__')}-{label}.png").is_file()
+
+
+def test_typed_search_text_starts_after_the_icon(site, desktop):
+    """In the Ctrl+K search dialog, the first typed letter is not under the magnifying glass."""
+    base, html = site
+    page = first_visit(desktop, f"{base}/{PAGES[1]}.html")["page"]
+    page.keyboard.press("Control+k")
+    field = page.locator("#pst-search-dialog input[name=q]")
+    field.wait_for(state="visible")
+    field.type("W")
+    gap = page.evaluate("""() => {
+        const input = document.querySelector('#pst-search-dialog input[name=q]');
+        const icon = input.closest('form').querySelector('i');
+        const textStart = input.getBoundingClientRect().left
+                          + parseFloat(getComputedStyle(input).paddingLeft);
+        return textStart - icon.getBoundingClientRect().right;
+    }""")
+    page.close()
+    assert gap >= 2, f"the typed text starts {gap:.1f} px from the icon's right edge"
+
+
+def test_citations_read_as_numbers(site):
+    """Citation labels are numbers ([1], [2], ...), not pybtex's alpha labels such as
+    [TorchVisionmacontributors26]; each links to a numbered bibliography entry."""
+    base, html = site
+    labels = set()
+    for page in html.rglob("*.html"):
+        text = page.read_text(encoding="utf8")
+        labels.update(re.findall(r'<a class="reference internal" href="[^"]*references\.html#'
+                                 r'[^"]*"[^>]*>([^<]+)</a>\]', text))
+    assert labels, "no citation found"
+    assert all(label.isdigit() for label in labels), sorted(labels)
+    entries = re.findall(r'<span class="label"><span class="fn-bracket">\[</span>([^<]+)<',
+                         (html / "references.html").read_text(encoding="utf8"))
+    assert entries and all(e.isdigit() for e in entries), entries
