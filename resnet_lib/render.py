@@ -126,6 +126,8 @@ class BookRenderer(MimetypeRenderer):
         # laid out differently); otherwise the page reuses the figure's data.
         phone = {**phone, "layout": book_layout(phone["layout"])}
         spec = {"data": data, "layout": layout, "config": PLOTLY_CONFIG, "phone": phone}
+        if fig_dict.get("frames"):
+            spec["frames"] = fig_dict["frames"]  # animation frames (slider steps may use them)
         # "</" cannot end the <script> early once written as "<\/" (still the same JSON).
         payload = to_json_plotly(spec).replace("</", "<\\/")
         global _figure_count
