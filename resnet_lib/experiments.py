@@ -431,6 +431,49 @@ def seed_sweep(
         seed=_seed(seed), progress=progress, **options).items()} for seed in seeds}
 
 
+# The rankings chapter 5 states about ``plain_vs_residual``'s final losses, one function each.
+RANKINGS: dict[str, Any] = {
+    "plain-34 ends above plain-10 (degradation)":
+        lambda f: f["plain-34"] > f["plain-10"],
+    "ResNet-34 ends below plain-34 (the shortcut rescues the deep net)":
+        lambda f: f["ResNet-34"] < f["plain-34"],
+    "ResNet-34 / ResNet-10 is smaller than plain-34 / plain-10":
+        lambda f: f["ResNet-34"] / f["ResNet-10"] < f["plain-34"] / f["plain-10"],
+    "ResNet-34, zero-init ends above ResNet-34 (zero-init is slower here)":
+        lambda f: f["ResNet-34, zero-init"] > f["ResNet-34"],
+    "ResNet-34, zero-init ends below plain-34":
+        lambda f: f["ResNet-34, zero-init"] < f["plain-34"],
+}
+
+
+def ranking_checks(final: dict[int, dict[str, float]]) -> dict[str, dict[int, bool]]:
+    """For each of ``RANKINGS``: ``{seed: does it hold}`` over ``{seed: {net: final loss}}``."""
+    if not isinstance(final, dict) or not final:
+        raise TypeError(f"final must be a non-empty dict {{seed: {{net: final loss}}}}, "
+                        f"as returned by seed_sweep; got {final!r}")
+    return {claim: {seed: bool(holds(row)) for seed, row in final.items()}
+            for claim, holds in RANKINGS.items()}
+
+
+# ``seed_sweep()`` with the defaults, as printed by benchmarks/plain_vs_residual_seeds.py:
+# the final losses the chapter shows for every seed (it trains only seed 0 itself). The tests
+# re-run every seed and check the rankings; re-record after changing TRAIN_DEFAULTS.
+SEED_SWEEP_RECORD: dict[str, Any] = {}  # filled in below
+
+
+def seed_sweep_record() -> dict[str, Any]:
+    """The recorded ``seed_sweep`` (``SEED_SWEEP_RECORD``), checked against the defaults.
+
+    Raises ``RuntimeError`` when ``TRAIN_DEFAULTS`` or ``SEEDS`` changed since the record was
+    made: a stale record must not be shown as if it described the current experiment.
+    """
+    rec = SEED_SWEEP_RECORD
+    if rec.get("config") != dict(TRAIN_DEFAULTS, seed=None) or rec.get("seeds") != list(SEEDS):
+        raise RuntimeError("SEED_SWEEP_RECORD was made with other settings than TRAIN_DEFAULTS "
+                           "and SEEDS; re-run benchmarks/plain_vs_residual_seeds.py")
+    return rec
+
+
 class TrainingProgress:
     """A progress bar for ``plain_vs_residual`` that also reads well as plain text.
 
@@ -616,8 +659,9 @@ def _check_data(data: object) -> tuple[Tensor, Tensor]:
 
 
 __all__ = [
-    "GRADIENT_VARIANTS", "SEEDS", "SHORTCUT", "SMALL_DEPTHS", "TRAIN_DEFAULTS",
-    "TrainingProgress", "curve_name", "deterministic", "digits", "gradient_flow",
-    "gradient_norms", "plain_vs_residual", "seed_sweep", "small_resnet", "smooth",
-    "tail_mean", "train_curve", "weighted_modules",
+    "GRADIENT_VARIANTS", "RANKINGS", "SEEDS", "SEED_SWEEP_RECORD", "SHORTCUT", "SMALL_DEPTHS",
+    "TRAIN_DEFAULTS", "TrainingProgress", "curve_name", "deterministic", "digits",
+    "gradient_flow", "gradient_norms", "plain_vs_residual", "ranking_checks", "seed_sweep",
+    "seed_sweep_record", "small_resnet", "smooth", "tail_mean", "train_curve",
+    "weighted_modules",
 ]
