@@ -493,7 +493,7 @@ def test_chapter_is_stored_clean_and_follows_the_template():
         assert len(lines) <= 12, cell.source
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert "## Check yourself" in text
-    assert text.count(":class: dropdown") >= 2
+    assert text.count("<summary>Answer</summary>") >= 2
     bib = (ROOT / "references.bib").read_text(encoding="utf8")
     for key in set(re.findall(r"\{cite\}`([^`]+)`", text)):
         assert f"{{{key}," in bib, key
