@@ -14,6 +14,7 @@ Each seed runs in its own process (one thread each, deterministic), two at a tim
 from __future__ import annotations
 
 import datetime
+import multiprocessing
 import platform
 import pprint
 import time
@@ -24,14 +25,12 @@ import torch
 from resnet_lib.experiments import SEEDS, TRAIN_DEFAULTS, ranking_checks, seed_sweep
 
 
-def one_seed(seed: int) -> dict[str, float]:
-    return seed_sweep([seed])[seed]
-
-
 def main() -> None:
     start = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=2) as pool:
-        results = dict(zip(SEEDS, pool.map(one_seed, SEEDS), strict=True))
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=2, mp_context=spawn) as pool:
+        results = {s: r[s] for s, r in zip(SEEDS, pool.map(seed_sweep, [[s] for s in SEEDS]),
+                                            strict=True)}
     seconds = time.perf_counter() - start
     names = list(results[SEEDS[0]])
     print("seed " + "".join(f"{n:>22}" for n in names))
