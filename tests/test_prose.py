@@ -287,3 +287,19 @@ def test_claims_audit_table_and_its_summary_agree():
 def test_claims_audit_is_not_part_of_the_book():
     toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
     assert "docs/claims" not in toc and "glossary" in toc
+
+
+# --- numbers that the prose carries in words ---------------------------------------------------
+
+
+def test_chapter_1_receptive_field_words_match_the_library():
+    from resnet_lib import stage_table
+
+    rf = {r.name: r.receptive_field for r in stage_table("resnet34", 224)}
+    text = flat(markdown(ROOT / "chapters" / "01_whole_picture.ipynb"))
+    # "from `layer3` on a window spans more than 224 pixels"
+    assert "from `layer3` on a window spans more than 224" in text
+    assert rf["layer2"] <= 224 < rf["layer3"] < rf["layer4"] < rf["avgpool"]
+    # "`layer4`'s receptive field ... is about four times the width of the image"
+    assert "about four times the width of the image" in text
+    assert round(rf["layer4"] / 224) == 4
