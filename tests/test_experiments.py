@@ -134,8 +134,11 @@ def test_curves_have_one_loss_per_step_and_start_untrained(curves):
     for name, losses in curves.items():
         assert len(losses) == TRAIN_DEFAULTS["steps"], name
         assert all(math.isfinite(v) and v >= 0 for v in losses), name
-        # An untrained 10-class classifier scores about ln 10 (a uniform guess).
-        assert abs(losses[0] - math.log(10)) < 0.7, (name, losses[0])
+        # Untrained: far from fitted. The plain and zero-init nets score about ln 10 (a uniform
+        # guess); a standard-init ResNet-34 adds 16 branch outputs and starts a little higher.
+        assert 1.5 < losses[0] < 4.0, (name, losses[0])
+        if name.startswith("plain") or "zero-init" in name:
+            assert abs(losses[0] - math.log(10)) < 0.7, (name, losses[0])
 
 
 def test_the_chapters_rankings_hold_on_the_chapters_run(curves):
