@@ -1,17 +1,23 @@
 """Small CPU experiments that show why the shortcut works: gradient flow and training curves.
 
-References: He et al. 2015, "Deep Residual Learning for Image Recognition" (arXiv:1512.03385),
-Sec. 4.1 and Fig. 4 (plain-34 trains worse than plain-18; ResNet-34 better than ResNet-18);
-He et al. 2016, "Identity Mappings in Deep Residual Networks" (arXiv:1603.05027);
-Goyal et al. 2017 (arXiv:1706.02677) for ``zero_init_residual``.
+References: He et al. 2016, "Deep Residual Learning for Image Recognition" (CVPR 2016,
+arXiv:1512.03385), Sec. 4.1, Table 2 and Fig. 4 (plain-34 trains worse than plain-18; with
+parameter-free option-A shortcuts ResNet-34 trains better than ResNet-18); He et al. 2016,
+"Identity Mappings in Deep Residual Networks" (arXiv:1603.05027); Goyal et al. 2017
+(arXiv:1706.02677) for ``zero_init_residual``.
 
 Why these are so small: the book executes every chapter when it is built, on an ordinary CPU,
 and a reader re-runs the cells on a laptop. The paper trained 600,000 SGD steps on 1.28 million
 224x224 images; here the *same architectures* (BasicBlock stages, BN, the same options) are
 made narrow (``width=8`` instead of 64) and trained for a few hundred steps on scikit-learn's
-bundled 8x8 digits, which ship inside the package (no download). The effect the paper is about
--- a deeper plain network trains *worse*, a deeper residual one does not -- survives that
-scaling down, and the tests assert it on exactly the run the chapter shows.
+bundled 8x8 digits, upsampled to 16x16 so that every stage works on a real map (16, 8, 4 and
+2 pixels a side with the small-image stem; at 8x8 ``layer4`` would see a single pixel).
+
+One difference at a time: ``plain_vs_residual`` compares a plain net and a residual net that
+differ *only* in the shortcut. The residual nets use the paper's option A (identity shortcuts,
+zero-padded where the channels grow), which has no parameters, so a plain net and its residual
+twin built from one seed start from the very same weights (the tests check it). Zero-initialised
+residual branches (``zero_init_residual``) are a second, separately labelled variable.
 
 Determinism: every function that draws random numbers takes a ``seed``, draws from its own
 ``torch.Generator`` (or a forked global CPU RNG, restored afterwards), runs on one CPU thread
@@ -50,16 +56,29 @@ SMALL_DEPTHS: dict[int, tuple[int, int, int, int]] = {
 }
 
 # The plain-vs-residual run that chapter 5 shows and tests/test_experiments.py asserts.
-# Each default is the smallest setting at which the paper's effect is clear (measured over
-# seeds 0-4 while writing the chapter), not a tuned optimum.
 TRAIN_DEFAULTS: dict[str, Any] = dict(
     depths=(10, 34),  # weighted layers: one block per stage, and ResNet-34's [3, 4, 6, 3]
     width=8,  # 8/16/32/64 channels per stage: 1/8 of the paper's 64/128/256/512
-    steps=200,  # SGD steps: enough for the shallow nets to reach ~0.01 training loss
-    batch_size=128,  # images per step, drawn without replacement within a step
+    input_size=16,  # digits upsampled 8 -> 16: layer1..layer4 at 16, 8, 4, 2 pixels a side
+    steps=150,  # SGD steps
+    batch_size=64,  # images per step, drawn without replacement within a step
     lr=0.05,  # plain SGD + momentum 0.9, as in the paper (which used 0.1 at batch 256)
     seed=0,
 )
+
+# The seeds over which the ranking is re-checked (tests/test_experiments.py,
+# benchmarks/plain_vs_residual_seeds.py); the chapter trains seed 0.
+SEEDS: tuple[int, ...] = (0, 1, 2, 3, 4)
+
+# The residual nets of the comparison use option A: identity shortcuts, no parameters.
+SHORTCUT = "A"
+
+
+def curve_name(depth: int, *, plain: bool = False, zero_init: bool = False) -> str:
+    """The label of one trained net: ``plain-34``, ``ResNet-34`` or ``ResNet-34, zero-init``."""
+    if plain:
+        return f"plain-{depth}"
+    return f"ResNet-{depth}" + (", zero-init" if zero_init else "")
 
 
 @contextmanager
@@ -120,6 +139,7 @@ def digits(size: int = 8) -> tuple[Tensor, Tensor]:
 def small_resnet(
     depth: int, *, plain: bool = False, preact: bool = False, zero_init_residual: bool = False,
     width: int = 8, in_channels: int = 1, num_classes: int = 10, seed: int = 0,
+    shortcut: str = "B",
 ) -> ResNet:
     """A narrow CIFAR-style ResNet (3x3 stem, no max pool) of ``depth`` weighted layers.
 
@@ -130,7 +150,8 @@ def small_resnet(
 
     Args:
         depth: 10, 18 or 34 weighted layers (``1 + 2 x blocks + 1``, see ``SMALL_DEPTHS``).
-        plain, preact, zero_init_residual, width, in_channels, num_classes: as for ``ResNet``.
+        plain, preact, zero_init_residual, width, in_channels, num_classes, shortcut: as for
+            ``ResNet`` (``shortcut="A"``: parameter-free identity shortcuts, the paper's option).
         seed: seed of the weight initialisation.
     """
     if isinstance(depth, bool) or not isinstance(depth, int):
@@ -141,7 +162,7 @@ def small_resnet(
     with deterministic(seed):
         return ResNet(
             BasicBlock, SMALL_DEPTHS[depth], num_classes=num_classes, in_channels=in_channels,
-            width=width, stem="cifar", plain=plain, preact=preact,
+            width=width, stem="cifar", plain=plain, preact=preact, shortcut=shortcut,
             zero_init_residual=zero_init_residual,
         )
 
@@ -258,7 +279,7 @@ def gradient_flow(
 def train_curve(
     model: nn.Module, data: tuple[Tensor, Tensor], steps: int, seed: int, *,
     lr: float = TRAIN_DEFAULTS["lr"], momentum: float = 0.9,
-    batch_size: int = TRAIN_DEFAULTS["batch_size"],
+    batch_size: int = TRAIN_DEFAULTS["batch_size"], on_step: Any = None,
 ) -> list[float]:
     """Train ``model`` in place with SGD and return the training loss of every step.
 
@@ -276,6 +297,7 @@ def train_curve(
         steps: SGD steps to take (one loss per step).
         seed: seed of the mini-batch order.
         lr, momentum, batch_size: SGD settings; ``batch_size`` at most N.
+        on_step: ``None`` or a function of no arguments, called after every step (progress).
 
     Returns:
         ``steps`` floats: the mini-batch loss *before* each update (the first is the loss of
@@ -290,6 +312,8 @@ def train_curve(
             0 <= momentum < 1):
         raise ValueError(f"momentum must be a number in [0, 1), got {momentum!r}")
     _checks.positive_int("batch_size", batch_size)
+    if on_step is not None and not callable(on_step):
+        raise TypeError(f"on_step must be None or a function, got {type(on_step).__name__}")
     if batch_size > len(x):
         raise ValueError(f"batch_size must be at most the number of examples ({len(x)}), "
                          f"got {batch_size}")
@@ -314,43 +338,248 @@ def train_curve(
             loss.backward()
             opt.step()
             losses.append(loss.item())
+            if on_step is not None:
+                on_step()
     return losses
 
 
 def plain_vs_residual(
     *, depths: Sequence[int] = TRAIN_DEFAULTS["depths"], width: int = TRAIN_DEFAULTS["width"],
-    steps: int = TRAIN_DEFAULTS["steps"], batch_size: int = TRAIN_DEFAULTS["batch_size"],
-    lr: float = TRAIN_DEFAULTS["lr"], seed: int = TRAIN_DEFAULTS["seed"],
-    zero_init_residual: bool = True, data: tuple[Tensor, Tensor] | None = None,
+    input_size: int = TRAIN_DEFAULTS["input_size"], steps: int = TRAIN_DEFAULTS["steps"],
+    batch_size: int = TRAIN_DEFAULTS["batch_size"], lr: float = TRAIN_DEFAULTS["lr"],
+    seed: int = TRAIN_DEFAULTS["seed"], zero_init: Sequence[int] = (34,),
+    data: tuple[Tensor, Tensor] | None = None, progress: Any = None,
 ) -> dict[str, list[float]]:
     """Train plain and residual nets of each depth on the digits; return their loss curves.
 
-    Every net gets the same data, the same mini-batch order and the same optimiser; plain and
-    residual nets of one depth are built from the same seed. The residual nets start with
-    ``zero_init_residual=True`` by default (Goyal et al. 2017; torchvision offers the same
-    switch): each block then starts as the identity, so the deep net starts out behaving like
-    a shallow one. A plain net cannot do this -- zeroing the last BN of a plain block would
-    cut the signal -- so the plain nets use the standard initialisation.
+    The headline comparison changes one thing only. For each depth, the plain net and the
+    residual net are built from the same seed with the same (standard) initialisation; the
+    residual net's option-A shortcuts have no parameters, so both start from identical weights
+    and differ only in the additions. Every net sees the same data, the same mini-batch order
+    and the same optimiser.
+
+    Zero-initialised residual branches are a separate variable: for each depth in
+    ``zero_init`` one more residual net is trained with ``zero_init_residual=True`` (Goyal et
+    al. 2017; torchvision has the same switch), so each of its blocks starts as the identity.
+    A plain net has no counterpart: zeroing the last BN of a plain block would cut the signal.
+
+    Args:
+        depths: weighted layers of the nets, from ``SMALL_DEPTHS``.
+        width, steps, batch_size, lr, seed: as for ``small_resnet`` and ``train_curve``; one
+            seed draws the weights of every net and the order of the mini-batches.
+        input_size: side of the (upsampled) digits when ``data`` is not given.
+        zero_init: depths (a subset of ``depths``) that also get a zero-init residual net.
+        data: ``(images, labels)``; default ``digits(input_size)``.
+        progress: ``None``, or an object with ``start(total_steps)``, ``step(name)`` and
+            ``finish()`` methods, such as ``TrainingProgress()``, told about every SGD step.
 
     Returns:
-        ``{"plain-10": [...], "ResNet-10": [...], "plain-34": [...], "ResNet-34": [...]}``,
-        each a list of ``steps`` losses; names use the paper's "plain-N" / "ResNet-N".
+        ``{"plain-10": [...], "ResNet-10": [...], "plain-34": [...], "ResNet-34": [...],
+        "ResNet-34, zero-init": [...]}`` in that order, each a list of ``steps`` losses.
     """
     if isinstance(depths, (str, bytes)) or not isinstance(depths, Sequence) or not depths:
         raise TypeError(f"depths must be a non-empty sequence of ints from "
                         f"{sorted(SMALL_DEPTHS)}, got {depths!r}")
-    _checks.flag("zero_init_residual", zero_init_residual)
-    data = digits() if data is None else _check_data(data)
-    curves: dict[str, list[float]] = {}
+    if isinstance(zero_init, (str, bytes)) or not isinstance(zero_init, Sequence):
+        raise TypeError(f"zero_init must be a sequence of depths (a subset of depths "
+                        f"{tuple(depths)}), e.g. (34,) or (); got {zero_init!r}")
+    extra = [d for d in zero_init if d not in depths]
+    if extra:
+        raise ValueError(f"zero_init must be a subset of depths {tuple(depths)}, got "
+                         f"{tuple(zero_init)}")
+    if progress is not None and not all(callable(getattr(progress, m, None))
+                                        for m in ("start", "step", "finish")):
+        raise TypeError(f"progress must be None or have start(), step() and finish() "
+                        f"methods (e.g. TrainingProgress()), got {type(progress).__name__}")
+    data = digits(input_size) if data is None else _check_data(data)
+    runs = []
     for depth in depths:
-        for plain in (True, False):
-            model = small_resnet(depth, plain=plain, width=width, seed=seed,
-                                 zero_init_residual=zero_init_residual and not plain,
-                                 in_channels=data[0].shape[1],
-                                 num_classes=int(data[1].max()) + 1)
-            name = f"plain-{depth}" if plain else f"ResNet-{depth}"
-            curves[name] = train_curve(model, data, steps, seed, lr=lr, batch_size=batch_size)
+        runs += [(depth, True, False), (depth, False, False)]
+    runs += [(depth, False, True) for depth in depths if depth in zero_init]
+    runs.sort(key=lambda run: list(depths).index(run[0]))  # depth by depth, plain first
+    if progress is not None:
+        progress.start(len(runs) * steps)
+    curves: dict[str, list[float]] = {}
+    for depth, plain, zero in runs:
+        model = small_resnet(depth, plain=plain, zero_init_residual=zero, width=width,
+                             seed=seed, shortcut=SHORTCUT, in_channels=data[0].shape[1],
+                             num_classes=int(data[1].max()) + 1)
+        name = curve_name(depth, plain=plain, zero_init=zero)
+        on_step = None if progress is None else (lambda n=name: progress.step(n))
+        curves[name] = train_curve(model, data, steps, seed, lr=lr, batch_size=batch_size,
+                                   on_step=on_step)
+    if progress is not None:
+        progress.finish()
     return curves
+
+
+def seed_sweep(
+    seeds: Sequence[int] = SEEDS, *, progress: Any = None, **options: Any,
+) -> dict[int, dict[str, float]]:
+    """``plain_vs_residual`` for several seeds: ``{seed: {net: final loss}}``.
+
+    The final loss is ``tail_mean`` of each curve (the mean of the last 10% of steps). One
+    seed is one draw of the weights and of the mini-batch order; a ranking that holds for
+    every seed is not luck of one draw. ``options`` are passed to ``plain_vs_residual``.
+    """
+    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Sequence) or not seeds:
+        raise TypeError(f"seeds must be a non-empty sequence of ints, got {seeds!r}")
+    if "seed" in options:
+        raise TypeError("seed_sweep takes seeds=..., not seed=")
+    return {seed: {name: tail_mean(losses) for name, losses in plain_vs_residual(
+        seed=_seed(seed), progress=progress, **options).items()} for seed in seeds}
+
+
+# The rankings chapter 5 states about ``plain_vs_residual``'s final losses, one function each.
+RANKINGS: dict[str, Any] = {
+    "plain-34 ends above plain-10 (degradation)":
+        lambda f: f["plain-34"] > f["plain-10"],
+    "ResNet-34 ends below plain-34 (the shortcut rescues the deep net)":
+        lambda f: f["ResNet-34"] < f["plain-34"],
+    "ResNet-34 / ResNet-10 is smaller than plain-34 / plain-10":
+        lambda f: f["ResNet-34"] / f["ResNet-10"] < f["plain-34"] / f["plain-10"],
+    "ResNet-34, zero-init ends above ResNet-34 (zero-init is slower here)":
+        lambda f: f["ResNet-34, zero-init"] > f["ResNet-34"],
+    "ResNet-34, zero-init ends below plain-34":
+        lambda f: f["ResNet-34, zero-init"] < f["plain-34"],
+}
+
+
+def ranking_checks(final: dict[int, dict[str, float]]) -> dict[str, dict[int, bool]]:
+    """For each of ``RANKINGS``: ``{seed: does it hold}`` over ``{seed: {net: final loss}}``."""
+    if not isinstance(final, dict) or not final:
+        raise TypeError(f"final must be a non-empty dict {{seed: {{net: final loss}}}}, "
+                        f"as returned by seed_sweep; got {final!r}")
+    return {claim: {seed: bool(holds(row)) for seed, row in final.items()}
+            for claim, holds in RANKINGS.items()}
+
+
+# ``seed_sweep()`` with the defaults, as printed by benchmarks/plain_vs_residual_seeds.py:
+# the final losses the chapter shows for every seed (it trains only seed 0 itself). The tests
+# re-run every seed and check the rankings; re-record after changing TRAIN_DEFAULTS.
+SEED_SWEEP_RECORD: dict[str, Any] = {'config': {'depths': (10, 34),
+            'width': 8,
+            'input_size': 16,
+            'steps': 150,
+            'batch_size': 64,
+            'lr': 0.05,
+            'seed': None},
+ 'seeds': [0, 1, 2, 3, 4],
+ 'final_loss': {0: {'plain-10': 0.017511,
+                    'ResNet-10': 0.011108,
+                    'plain-34': 0.333374,
+                    'ResNet-34': 0.033203,
+                    'ResNet-34, zero-init': 0.061102},
+                1: {'plain-10': 0.022257,
+                    'ResNet-10': 0.014557,
+                    'plain-34': 0.503359,
+                    'ResNet-34': 0.043454,
+                    'ResNet-34, zero-init': 0.061075},
+                2: {'plain-10': 0.012405,
+                    'ResNet-10': 0.008299,
+                    'plain-34': 0.284029,
+                    'ResNet-34': 0.011513,
+                    'ResNet-34, zero-init': 0.045861},
+                3: {'plain-10': 0.014744,
+                    'ResNet-10': 0.008557,
+                    'plain-34': 0.656158,
+                    'ResNet-34': 0.005317,
+                    'ResNet-34, zero-init': 0.061555},
+                4: {'plain-10': 0.012771,
+                    'ResNet-10': 0.018128,
+                    'plain-34': 0.436167,
+                    'ResNet-34': 0.016481,
+                    'ResNet-34, zero-init': 0.204724}},
+ 'torch': '2.13.0+cpu',
+ 'machine': 'x86_64',
+ 'date': '2026-11-30'}
+
+
+def seed_sweep_record() -> dict[str, Any]:
+    """The recorded ``seed_sweep`` (``SEED_SWEEP_RECORD``), checked against the defaults.
+
+    Raises ``RuntimeError`` when ``TRAIN_DEFAULTS`` or ``SEEDS`` changed since the record was
+    made: a stale record must not be shown as if it described the current experiment.
+    """
+    rec = SEED_SWEEP_RECORD
+    if rec.get("config") != dict(TRAIN_DEFAULTS, seed=None) or rec.get("seeds") != list(SEEDS):
+        raise RuntimeError("SEED_SWEEP_RECORD was made with other settings than TRAIN_DEFAULTS "
+                           "and SEEDS; re-run benchmarks/plain_vs_residual_seeds.py")
+    return rec
+
+
+class TrainingProgress:
+    """A progress bar for ``plain_vs_residual`` that also reads well as plain text.
+
+    In a live notebook (JupyterLab, Colab, classic Jupyter) it is one HTML ``<progress>`` bar
+    with a line of text, redrawn in place every few steps. Where nothing can be redrawn, such
+    as the static book, which keeps a cell's last output, the same display ends as one line of
+    text: how many networks and steps ran and how long they took. Outside IPython it prints
+    one line per network.
+    """
+
+    def __init__(self, every: int = 10) -> None:
+        _checks.positive_int("every", every)
+        self.every = every
+        self.total = self.done = 0
+        self.name = ""
+        self.names: list[str] = []
+        self._start = 0.0
+        self._handle: Any = None
+
+    def start(self, total: int) -> None:
+        import time
+
+        self.total, self.done, self.names = total, 0, []
+        self._start = time.perf_counter()
+        try:
+            from IPython import get_ipython
+            from IPython.display import display
+        except ImportError:  # plain Python: text lines only
+            return
+        if get_ipython() is not None:
+            self._handle = display(self, display_id=True)
+
+    def step(self, name: str) -> None:
+        if name != self.name:
+            if self.name and self._handle is None:
+                print(self._text())
+            self.name = name
+            self.names.append(name)
+        self.done += 1
+        if self._handle is not None and (self.done % self.every == 0
+                                         or self.done == self.total):
+            self._handle.update(self)
+
+    def finish(self) -> None:
+        if self._handle is not None:
+            self._handle.update(self)
+        else:
+            print(self._text())
+
+    @property
+    def seconds(self) -> float:
+        import time
+
+        return time.perf_counter() - self._start
+
+    def _text(self) -> str:
+        if self.total and self.done == self.total:
+            return (f"trained {len(self.names)} networks, {self.done:,} SGD steps in "
+                    f"{self.seconds:.0f} s")
+        return (f"training {self.name or '...'}: step {self.done:,} of {self.total:,} "
+                f"({self.seconds:.0f} s so far)")
+
+    def __repr__(self) -> str:
+        return self._text()
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        text = escape(self._text())
+        return (f'<div class="training-progress"><progress value="{self.done}" '
+                f'max="{max(self.total, 1)}" aria-label="{text}"></progress> '
+                f'<span>{text}</span></div>')
 
 
 def tail_mean(losses: Sequence[float], fraction: float = 0.1) -> float:
@@ -464,8 +693,9 @@ def _check_data(data: object) -> tuple[Tensor, Tensor]:
 
 
 __all__ = [
-    "GRADIENT_VARIANTS", "SMALL_DEPTHS", "TRAIN_DEFAULTS", "deterministic", "digits",
-    "gradient_flow", "gradient_norms",
-    "plain_vs_residual", "small_resnet", "smooth", "tail_mean", "train_curve",
+    "GRADIENT_VARIANTS", "RANKINGS", "SEEDS", "SEED_SWEEP_RECORD", "SHORTCUT", "SMALL_DEPTHS",
+    "TRAIN_DEFAULTS", "TrainingProgress", "curve_name", "deterministic", "digits",
+    "gradient_flow", "gradient_norms", "plain_vs_residual", "ranking_checks", "seed_sweep",
+    "seed_sweep_record", "small_resnet", "smooth", "tail_mean", "train_curve",
     "weighted_modules",
 ]

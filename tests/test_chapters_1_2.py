@@ -279,8 +279,10 @@ def test_notebook_follows_the_chapter_template(name):
     outside_fences = re.sub(r"```.*?```", "", markdown, flags=re.S)
     assert len(re.findall(r"^# ", outside_fences, flags=re.M)) == 1  # one h1
     assert "## Check yourself" in markdown
-    answers = markdown.count(":class: dropdown")
-    checks = sum("hide-cell" in c["metadata"].get("tags", []) for c in code)
+    # Answers in <details> blocks, each checked by a hidden cell (tests/test_prose.py has
+    # the details of the format).
+    answers = markdown.count("<summary>Answer</summary>")
+    checks = sum("remove-cell" in c["metadata"].get("tags", []) for c in code[1:])
     assert 2 <= answers <= 4 and checks == answers
     assert all(len("".join(c["source"]).splitlines()) <= 12 for c in code)
 

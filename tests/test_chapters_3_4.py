@@ -425,11 +425,15 @@ def test_chapter_structure(name):
     assert code[0].metadata.get("tags") == ["remove-cell"]
     assert "use_book_renderer()" in code[0].source
     assert all(not c.outputs and c.execution_count is None for c in code)
-    assert all(len(c.source.splitlines()) <= 10 for c in code)
-    # "Check yourself": 2-4 exercises, each answer in a dropdown and checked by a hidden cell.
-    tail = nb.cells[[c.source.startswith("## Check yourself") for c in nb.cells].index(True):]
-    answers = [c for c in tail if ":class: dropdown" in c.source]
+    # Short cells; a hidden check may be longer (a "build it" answer holds a whole block).
+    shown = [c for c in code if "remove-cell" not in c.metadata.get("tags", [])]
+    assert all(len(c.source.splitlines()) <= 10 for c in shown)
+    assert all(len(c.source.splitlines()) <= 14 for c in code)
+    # "Check yourself": 2-4 exercises, each answer in a <details> block and checked by
+    # hidden cells (tests/test_prose.py checks the format in detail).
+    tail = nb.cells[["## Check yourself" in c.source for c in nb.cells].index(True):]
+    answers = [c for c in tail if "<summary>Answer</summary>" in c.source]
     checks = [c for c in tail if c.cell_type == "code"
-              and "hide-cell" in c.metadata.get("tags", [])]
-    assert 2 <= len(answers) == len(checks) <= 4
-    assert all("assert" in c.source for c in checks)
+              and "remove-cell" in c.metadata.get("tags", [])]
+    assert 2 <= len(answers) <= 4 and len(answers) <= len(checks)
+    assert sum("assert" in c.source for c in checks) >= len(answers)

@@ -280,12 +280,12 @@ def test_chapter_is_stored_clean_and_follows_the_template(filename):
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
     # The check-yourself answers sit in a toggle, each followed by a hidden checking cell.
     answers = [i for i, c in enumerate(nb.cells)
-               if c.cell_type == "markdown" and ":class: dropdown" in c.source]
+               if c.cell_type == "markdown" and "<summary>Answer</summary>" in c.source]
     assert 2 <= len(answers) <= 4
     for i in answers:
         after = nb.cells[i + 1]
         assert after.cell_type == "code" and "assert" in after.source
-        assert "hide-cell" in after.metadata.get("tags", [])
+        assert "remove-cell" in after.metadata.get("tags", [])
 
 
 def test_myths_chapter_has_every_claim_with_a_verdict_and_code():
