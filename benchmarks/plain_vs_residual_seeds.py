@@ -22,7 +22,8 @@ from concurrent.futures import ProcessPoolExecutor
 
 import torch
 
-from resnet_lib.experiments import SEEDS, TRAIN_DEFAULTS, ranking_checks, seed_sweep
+from resnet_lib.experiments import SEEDS, TRAIN_DEFAULTS
+from resnet_lib.seeds import ranking_checks, seed_sweep
 
 
 def main() -> None:

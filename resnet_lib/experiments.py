@@ -25,10 +25,14 @@ with ``torch.use_deterministic_algorithms(True)``, and restores those settings w
 One thread matters: a parallel reduction may add the same numbers in another order, and float
 addition is not associative, so the last bits of a loss could depend on the machine's cores.
 
-CPU only: ``gradient_norms`` and ``train_curve`` refuse a model whose parameters or buffers
-are on another device. Under ``use_deterministic_algorithms(True)`` CUDA has no deterministic
-kernel for some of what they run (for example the backward pass of ``AdaptiveAvgPool2d``), so
-a GPU run would stop with a RuntimeError inside torch; the chapter's runs are on the CPU.
+Measured gradients at initialisation live in ``gradients``, the seed sweep in ``seeds`` and the
+progress bar in ``progress``.
+
+CPU only: ``train_curve`` (and ``gradients.gradient_norms``) refuse a model whose parameters
+or buffers are on another device. Under ``use_deterministic_algorithms(True)`` CUDA has no
+deterministic kernel for some of what they run (for example the backward pass of
+``AdaptiveAvgPool2d``), so a GPU run would stop with a RuntimeError inside torch; the
+chapter's runs are on the CPU.
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ from torch import Tensor, nn
 
 from . import _checks
 from .blocks import BasicBlock
-from .model import ResNet, build
+from .model import ResNet
 
 # Weighted layers (the paper's count: convs + fc) -> BasicBlocks per stage. 10 is the smallest
 # four-stage ResNet (one block per stage); 18 and 34 are the paper's two BasicBlock depths.
@@ -165,115 +169,6 @@ def small_resnet(
             width=width, stem="cifar", plain=plain, preact=preact, shortcut=shortcut,
             zero_init_residual=zero_init_residual,
         )
-
-
-def weighted_modules(model: nn.Module) -> list[tuple[str, nn.Module]]:
-    """The weighted layers on the main path, in depth order: convs and fc, no shortcuts.
-
-    That is the paper's way of counting depth (34 for ResNet-34): projection shortcuts
-    (``downsample``) sit beside the path, not on it, so they are left out. Registration order
-    is depth order for ``ResNet`` (stem, layer1..layer4, fc).
-    """
-    _check_model(model)
-    return [
-        (name, m) for name, m in model.named_modules()
-        if isinstance(m, (nn.Conv2d, nn.Linear)) and "downsample" not in name.split(".")
-    ]
-
-
-def gradient_norms(
-    model: nn.Module, *, input_size: Any = 224, batch: int = 8, seed: int = 0,
-) -> dict[str, float]:
-    """Norm of dLoss/dWeight for each weighted layer at initialisation, in depth order.
-
-    Why: if the backward pass shrank (vanishing) or grew (exploding) the gradient layer by
-    layer, the norms would fall or rise geometrically with distance from the loss. One
-    seeded batch of Gaussian images with random labels is enough to see it: nothing has been
-    learned yet, so the shape of the curve is the network's, not the data's.
-
-    The model runs in training mode (BN uses the batch's statistics, as it does in the first
-    SGD step); its ``.grad`` fields and its train/eval mode are left as they were, but BN's
-    running statistics are updated once by the forward pass, as in a real first step.
-
-    Args:
-        model: a classifier with one ``nn.Linear`` at the end (e.g. any ``ResNet``), on the
-            CPU (see "CPU only" in the module docstring).
-        input_size: an int or ``(height, width)``; 224 is the paper's ImageNet size.
-        batch: images in the batch (at least 2: BN in training mode needs two values).
-        seed: seed of the images and labels.
-
-    Returns:
-        ``{layer name: Frobenius norm of its weight gradient}``, e.g. ``conv1``,
-        ``layer1.0.conv1``, ..., ``fc``, ordered from the input to the output.
-    """
-    layers = weighted_modules(model)
-    if not layers:
-        raise ValueError("model has no Conv2d or Linear layer to measure")
-    _check_on_cpu(model)
-    height, width = _checks.input_size(input_size)
-    _checks.positive_int("batch", batch)
-    if batch < 2:
-        raise ValueError(f"batch must be at least 2 (BatchNorm in training mode needs two "
-                         f"values per channel), got {batch}")
-    in_channels = getattr(model, "in_channels", None) or next(
-        m.in_channels for _, m in layers if isinstance(m, nn.Conv2d))
-    head = [m for _, m in layers if isinstance(m, nn.Linear)]
-    if not head:
-        raise ValueError("model has no nn.Linear classifier: cannot draw labels for a loss")
-    num_classes = head[-1].out_features
-    weights = [m.weight for _, m in layers]
-
-    was_training = model.training
-    with deterministic(seed):
-        gen = torch.Generator().manual_seed(_seed(seed))
-        x = torch.randn(batch, in_channels, height, width, generator=gen)  # (B, C, H, W)
-        y = torch.randint(0, num_classes, (batch,), generator=gen)  # (B,)
-        model.train()
-        try:
-            loss = F.cross_entropy(model(x), y)
-            # autograd.grad, not backward(): the model's own .grad fields stay untouched.
-            grads = torch.autograd.grad(loss, weights)
-        finally:
-            model.train(was_training)
-    return {name: g.norm().item() for (name, _), g in zip(layers, grads, strict=True)}
-
-
-# name -> options of ``build``: the three ResNet-34 variants chapter 5 compares.
-GRADIENT_VARIANTS: dict[str, dict[str, Any]] = {
-    "plain-34": dict(plain=True),  # the same network with every shortcut removed
-    "ResNet-34": {},  # the paper's ResNet-34 (option B, torchvision's)
-    "pre-act ResNet-34": dict(preact=True),  # BN -> ReLU -> conv blocks (He et al. 2016)
-}
-
-
-def gradient_flow(
-    arch: str = "resnet34", variants: dict[str, dict[str, Any]] | None = None, *,
-    input_size: Any = 224, batch: int = 8, seed: int = 0,
-) -> dict[str, dict[str, float]]:
-    """``gradient_norms`` for several variants of one architecture, each built under ``seed``.
-
-    Every variant is initialised from the same seed and measured on the same batch, so the
-    curves differ only because the networks do.
-
-    Returns:
-        ``{variant name: {layer name: gradient norm}}``, defaulting to ``GRADIENT_VARIANTS``.
-    """
-
-    variants = GRADIENT_VARIANTS if variants is None else variants
-    if not isinstance(variants, dict) or not variants:
-        raise TypeError(f"variants must be a non-empty dict {{name: build options}}, "
-                        f"got {variants!r}")
-    for name, options in variants.items():
-        if not isinstance(options, dict):
-            raise TypeError(f"variants: each value must be a dict of ResNet options (keyword "
-                            f"arguments of build, e.g. {{'plain': True}}); got {options!r} "
-                            f"for {name!r}")
-    out = {}
-    for name, options in variants.items():
-        with deterministic(seed):
-            model = build(arch, **options)
-        out[name] = gradient_norms(model, input_size=input_size, batch=batch, seed=seed)
-    return out
 
 
 def train_curve(
@@ -413,175 +308,6 @@ def plain_vs_residual(
     return curves
 
 
-def seed_sweep(
-    seeds: Sequence[int] = SEEDS, *, progress: Any = None, **options: Any,
-) -> dict[int, dict[str, float]]:
-    """``plain_vs_residual`` for several seeds: ``{seed: {net: final loss}}``.
-
-    The final loss is ``tail_mean`` of each curve (the mean of the last 10% of steps). One
-    seed is one draw of the weights and of the mini-batch order; a ranking that holds for
-    every seed is not luck of one draw. ``options`` are passed to ``plain_vs_residual``.
-    """
-    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Sequence) or not seeds:
-        raise TypeError(f"seeds must be a non-empty sequence of ints, got {seeds!r}")
-    if "seed" in options:
-        raise TypeError("seed_sweep takes seeds=..., not seed=")
-    return {seed: {name: tail_mean(losses) for name, losses in plain_vs_residual(
-        seed=_seed(seed), progress=progress, **options).items()} for seed in seeds}
-
-
-# The rankings chapter 5 states about ``plain_vs_residual``'s final losses, one function each.
-RANKINGS: dict[str, Any] = {
-    "plain-34 ends above plain-10 (degradation)":
-        lambda f: f["plain-34"] > f["plain-10"],
-    "ResNet-34 ends below plain-34 (the shortcut rescues the deep net)":
-        lambda f: f["ResNet-34"] < f["plain-34"],
-    "ResNet-34 / ResNet-10 is smaller than plain-34 / plain-10":
-        lambda f: f["ResNet-34"] / f["ResNet-10"] < f["plain-34"] / f["plain-10"],
-    "ResNet-34, zero-init ends above ResNet-34 (zero-init is slower here)":
-        lambda f: f["ResNet-34, zero-init"] > f["ResNet-34"],
-    "ResNet-34, zero-init ends below plain-34":
-        lambda f: f["ResNet-34, zero-init"] < f["plain-34"],
-}
-
-
-def ranking_checks(final: dict[int, dict[str, float]]) -> dict[str, dict[int, bool]]:
-    """For each of ``RANKINGS``: ``{seed: does it hold}`` over ``{seed: {net: final loss}}``."""
-    if not isinstance(final, dict) or not final:
-        raise TypeError(f"final must be a non-empty dict {{seed: {{net: final loss}}}}, "
-                        f"as returned by seed_sweep; got {final!r}")
-    return {claim: {seed: bool(holds(row)) for seed, row in final.items()}
-            for claim, holds in RANKINGS.items()}
-
-
-# ``seed_sweep()`` with the defaults, as printed by benchmarks/plain_vs_residual_seeds.py:
-# the final losses the chapter shows for every seed (it trains only seed 0 itself). The tests
-# re-run every seed and check the rankings; re-record after changing TRAIN_DEFAULTS.
-SEED_SWEEP_RECORD: dict[str, Any] = {'config': {'depths': (10, 34),
-            'width': 8,
-            'input_size': 16,
-            'steps': 150,
-            'batch_size': 64,
-            'lr': 0.05,
-            'seed': None},
- 'seeds': [0, 1, 2, 3, 4],
- 'final_loss': {0: {'plain-10': 0.017511,
-                    'ResNet-10': 0.011108,
-                    'plain-34': 0.333374,
-                    'ResNet-34': 0.033203,
-                    'ResNet-34, zero-init': 0.061102},
-                1: {'plain-10': 0.022257,
-                    'ResNet-10': 0.014557,
-                    'plain-34': 0.503359,
-                    'ResNet-34': 0.043454,
-                    'ResNet-34, zero-init': 0.061075},
-                2: {'plain-10': 0.012405,
-                    'ResNet-10': 0.008299,
-                    'plain-34': 0.284029,
-                    'ResNet-34': 0.011513,
-                    'ResNet-34, zero-init': 0.045861},
-                3: {'plain-10': 0.014744,
-                    'ResNet-10': 0.008557,
-                    'plain-34': 0.656158,
-                    'ResNet-34': 0.005317,
-                    'ResNet-34, zero-init': 0.061555},
-                4: {'plain-10': 0.012771,
-                    'ResNet-10': 0.018128,
-                    'plain-34': 0.436167,
-                    'ResNet-34': 0.016481,
-                    'ResNet-34, zero-init': 0.204724}},
- 'torch': '2.13.0+cpu',
- 'machine': 'x86_64',
- 'date': '2026-11-30'}
-
-
-def seed_sweep_record() -> dict[str, Any]:
-    """The recorded ``seed_sweep`` (``SEED_SWEEP_RECORD``), checked against the defaults.
-
-    Raises ``RuntimeError`` when ``TRAIN_DEFAULTS`` or ``SEEDS`` changed since the record was
-    made: a stale record must not be shown as if it described the current experiment.
-    """
-    rec = SEED_SWEEP_RECORD
-    if rec.get("config") != dict(TRAIN_DEFAULTS, seed=None) or rec.get("seeds") != list(SEEDS):
-        raise RuntimeError("SEED_SWEEP_RECORD was made with other settings than TRAIN_DEFAULTS "
-                           "and SEEDS; re-run benchmarks/plain_vs_residual_seeds.py")
-    return rec
-
-
-class TrainingProgress:
-    """A progress bar for ``plain_vs_residual`` that also reads well as plain text.
-
-    In a live notebook (JupyterLab, Colab, classic Jupyter) it is one HTML ``<progress>`` bar
-    with a line of text, redrawn in place every few steps. Where nothing can be redrawn, such
-    as the static book, which keeps a cell's last output, the same display ends as one line of
-    text: how many networks and steps ran and how long they took. Outside IPython it prints
-    one line per network.
-    """
-
-    def __init__(self, every: int = 10) -> None:
-        _checks.positive_int("every", every)
-        self.every = every
-        self.total = self.done = 0
-        self.name = ""
-        self.names: list[str] = []
-        self._start = 0.0
-        self._handle: Any = None
-
-    def start(self, total: int) -> None:
-        import time
-
-        self.total, self.done, self.names = total, 0, []
-        self._start = time.perf_counter()
-        try:
-            from IPython import get_ipython
-            from IPython.display import display
-        except ImportError:  # plain Python: text lines only
-            return
-        if get_ipython() is not None:
-            self._handle = display(self, display_id=True)
-
-    def step(self, name: str) -> None:
-        if name != self.name:
-            if self.name and self._handle is None:
-                print(self._text())
-            self.name = name
-            self.names.append(name)
-        self.done += 1
-        if self._handle is not None and (self.done % self.every == 0
-                                         or self.done == self.total):
-            self._handle.update(self)
-
-    def finish(self) -> None:
-        if self._handle is not None:
-            self._handle.update(self)
-        else:
-            print(self._text())
-
-    @property
-    def seconds(self) -> float:
-        import time
-
-        return time.perf_counter() - self._start
-
-    def _text(self) -> str:
-        if self.total and self.done == self.total:
-            return (f"trained {len(self.names)} networks, {self.done:,} SGD steps in "
-                    f"{self.seconds:.0f} s")
-        return (f"training {self.name or '...'}: step {self.done:,} of {self.total:,} "
-                f"({self.seconds:.0f} s so far)")
-
-    def __repr__(self) -> str:
-        return self._text()
-
-    def _repr_html_(self) -> str:
-        from html import escape
-
-        text = escape(self._text())
-        return (f'<div class="training-progress"><progress value="{self.done}" '
-                f'max="{max(self.total, 1)}" aria-label="{text}"></progress> '
-                f'<span>{text}</span></div>')
-
-
 def tail_mean(losses: Sequence[float], fraction: float = 0.1) -> float:
     """Mean of the last ``fraction`` of a loss curve: the final loss, less mini-batch noise.
 
@@ -693,9 +419,6 @@ def _check_data(data: object) -> tuple[Tensor, Tensor]:
 
 
 __all__ = [
-    "GRADIENT_VARIANTS", "RANKINGS", "SEEDS", "SEED_SWEEP_RECORD", "SHORTCUT", "SMALL_DEPTHS",
-    "TRAIN_DEFAULTS", "TrainingProgress", "curve_name", "deterministic", "digits",
-    "gradient_flow", "gradient_norms", "plain_vs_residual", "ranking_checks", "seed_sweep",
-    "seed_sweep_record", "small_resnet", "smooth", "tail_mean", "train_curve",
-    "weighted_modules",
+    "SEEDS", "SHORTCUT", "SMALL_DEPTHS", "TRAIN_DEFAULTS", "curve_name", "deterministic",
+    "digits", "plain_vs_residual", "small_resnet", "smooth", "tail_mean", "train_curve",
 ]

@@ -1,6 +1,6 @@
 """Chapters 3 ("The four stages") and 4 ("BasicBlock vs Bottleneck"): figures and key numbers.
 
-Reference values come from the paper (He et al. 2015, Table 1 and Fig. 5), from torchvision's
+Reference values come from the paper (He et al. 2016, Table 1 and Fig. 5), from torchvision's
 published metadata (both via ``shared/reference/FACTS.md``) or from arithmetic written out
 here; none is copied from the output of the code under test. The chapters themselves are
 executed by the book build (``test_book.py``), not here.
@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = {"03_stages": "The four stages [3, 4, 6, 3]", "04_blocks": "BasicBlock vs Bottleneck"}
 STAGES = ("layer1", "layer2", "layer3", "layer4")
 
-# He et al. 2015, Table 1: blocks per stage, and conv2_x..conv5_x output (channels, side).
+# He et al. 2016, Table 1: blocks per stage, and conv2_x..conv5_x output (channels, side).
 PAPER_LAYERS = {
     "resnet18": ("BasicBlock", (2, 2, 2, 2)),
     "resnet34": ("BasicBlock", (3, 4, 6, 3)),

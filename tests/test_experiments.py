@@ -33,28 +33,28 @@ from resnet_lib import (
 )
 from resnet_lib.blocks import conv1x1
 from resnet_lib.experiments import (
-    RANKINGS,
-    SEED_SWEEP_RECORD,
     SEEDS,
     SHORTCUT,
     SMALL_DEPTHS,
     TRAIN_DEFAULTS,
-    TrainingProgress,
     deterministic,
     digits,
-    gradient_flow,
-    gradient_norms,
     plain_vs_residual,
-    ranking_checks,
-    seed_sweep,
-    seed_sweep_record,
     small_resnet,
     smooth,
     tail_mean,
     train_curve,
-    weighted_modules,
 )
 from resnet_lib.figures import degradation_figure, gradient_flow_figure, training_curves_figure
+from resnet_lib.gradients import gradient_flow, gradient_norms, weighted_modules
+from resnet_lib.progress import TrainingProgress
+from resnet_lib.seeds import (
+    RANKINGS,
+    SEED_SWEEP_RECORD,
+    ranking_checks,
+    seed_sweep,
+    seed_sweep_record,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTER = ROOT / "chapters" / "05_skip_connections.ipynb"
@@ -62,7 +62,7 @@ CHAPTER = ROOT / "chapters" / "05_skip_connections.ipynb"
 # torchvision's parameter counts (option B), read from the fixtures.
 TORCHVISION_RESNET34 = PARAMS["resnet34"]
 TORCHVISION_RESNET50 = PARAMS["resnet50"]
-# He et al. 2015, Table 2: ImageNet top-1 validation error (%), 10-crop.
+# He et al. 2016, Table 2: ImageNet top-1 validation error (%), 10-crop.
 PAPER_TABLE2 = {"plain-18": 27.94, "ResNet-18": 27.88, "plain-34": 28.54, "ResNet-34": 25.03}
 
 
@@ -497,7 +497,7 @@ def test_shortcut_option_parameter_counts_for_resnet34():
 
 
 def test_bottleneck_projection_nearly_doubles_the_block():
-    # "the time complexity and model size are doubled" (He et al. 2015, Sec. 4.1, "Deeper
+    # "the time complexity and model size are doubled" (He et al. 2016, Sec. 4.1, "Deeper
     # Bottleneck Architectures").
     block = build("resnet50").layer1[1]
     branch = sum(m.weight.numel() for m in block.modules() if isinstance(m, nn.Conv2d))

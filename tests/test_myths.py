@@ -1,7 +1,7 @@
 """Every verdict of the "Myths and facts" chapter, asserted on the library's models.
 
 One test per myth, in the chapter's order of FACTS.md: the 13 learner confusions and the 4
-claims of the seed page. Expected values come from the paper (He et al. 2015), torchvision
+claims of the seed page. Expected values come from the paper (He et al. 2016), torchvision
 (the fixtures written by real torchvision), torchinfo and torch themselves, or arithmetic
 written out here; never from the code under test. The last tests check the chapters' files.
 """
