@@ -10,7 +10,7 @@ check that the tests compare ``stage_table`` against.
 Terms, defined once:
     stride          how many input pixels one step on this map spans (total, from the input).
     padding         zeros added around the border before a convolution.
-    MAC             one multiply-add; the paper's "FLOPs" are MACs (He et al. 2015, Sec. 3.3:
+    MAC             one multiply-add; the paper's "FLOPs" are MACs (He et al. 2016, Sec. 3.3:
                     "3.6 billion FLOPs (multiply-adds)"). ``torch.utils.flop_counter``
                     reports FLOPs = 2 x MACs; other counters differ (check each tool's docs).
     receptive field the side of the input square that can influence one unit of a map.

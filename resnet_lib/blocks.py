@@ -1,6 +1,6 @@
 """The residual blocks of ResNet, and the shortcuts that join them.
 
-References: He et al. 2015, "Deep Residual Learning for Image Recognition" (arXiv:1512.03385,
+References: He et al. 2016, "Deep Residual Learning for Image Recognition" (arXiv:1512.03385,
 Fig. 5 and Sec. 3.3); He et al. 2016, "Identity Mappings in Deep Residual Networks"
 (arXiv:1603.05027) for the pre-activation blocks; torchvision ``models/resnet.py``, whose
 attribute names (conv1, bn1, conv2, bn2, conv3, bn3, downsample) and constructor arguments

@@ -1,17 +1,23 @@
 """Small CPU experiments that show why the shortcut works: gradient flow and training curves.
 
-References: He et al. 2015, "Deep Residual Learning for Image Recognition" (arXiv:1512.03385),
-Sec. 4.1 and Fig. 4 (plain-34 trains worse than plain-18; ResNet-34 better than ResNet-18);
-He et al. 2016, "Identity Mappings in Deep Residual Networks" (arXiv:1603.05027);
-Goyal et al. 2017 (arXiv:1706.02677) for ``zero_init_residual``.
+References: He et al. 2016, "Deep Residual Learning for Image Recognition" (CVPR 2016,
+arXiv:1512.03385), Sec. 4.1, Table 2 and Fig. 4 (plain-34 trains worse than plain-18; with
+parameter-free option-A shortcuts ResNet-34 trains better than ResNet-18); He et al. 2016,
+"Identity Mappings in Deep Residual Networks" (arXiv:1603.05027); Goyal et al. 2017
+(arXiv:1706.02677) for ``zero_init_residual``.
 
 Why these are so small: the book executes every chapter when it is built, on an ordinary CPU,
 and a reader re-runs the cells on a laptop. The paper trained 600,000 SGD steps on 1.28 million
 224x224 images; here the *same architectures* (BasicBlock stages, BN, the same options) are
 made narrow (``width=8`` instead of 64) and trained for a few hundred steps on scikit-learn's
-bundled 8x8 digits, which ship inside the package (no download). The effect the paper is about
--- a deeper plain network trains *worse*, a deeper residual one does not -- survives that
-scaling down, and the tests assert it on exactly the run the chapter shows.
+bundled 8x8 digits, upsampled to 16x16 so that every stage works on a real map (16, 8, 4 and
+2 pixels a side with the small-image stem; at 8x8 ``layer4`` would see a single pixel).
+
+One difference at a time: ``plain_vs_residual`` compares a plain net and a residual net that
+differ *only* in the shortcut. The residual nets use the paper's option A (identity shortcuts,
+zero-padded where the channels grow), which has no parameters, so a plain net and its residual
+twin built from one seed start from the very same weights (the tests check it). Zero-initialised
+residual branches (``zero_init_residual``) are a second, separately labelled variable.
 
 Determinism: every function that draws random numbers takes a ``seed``, draws from its own
 ``torch.Generator`` (or a forked global CPU RNG, restored afterwards), runs on one CPU thread
@@ -19,10 +25,14 @@ with ``torch.use_deterministic_algorithms(True)``, and restores those settings w
 One thread matters: a parallel reduction may add the same numbers in another order, and float
 addition is not associative, so the last bits of a loss could depend on the machine's cores.
 
-CPU only: ``gradient_norms`` and ``train_curve`` refuse a model whose parameters or buffers
-are on another device. Under ``use_deterministic_algorithms(True)`` CUDA has no deterministic
-kernel for some of what they run (for example the backward pass of ``AdaptiveAvgPool2d``), so
-a GPU run would stop with a RuntimeError inside torch; the chapter's runs are on the CPU.
+Measured gradients at initialisation live in ``gradients``, the seed sweep in ``seeds`` and the
+progress bar in ``progress``.
+
+CPU only: ``train_curve`` (and ``gradients.gradient_norms``) refuse a model whose parameters
+or buffers are on another device. Under ``use_deterministic_algorithms(True)`` CUDA has no
+deterministic kernel for some of what they run (for example the backward pass of
+``AdaptiveAvgPool2d``), so a GPU run would stop with a RuntimeError inside torch; the
+chapter's runs are on the CPU.
 """
 
 from __future__ import annotations
@@ -39,7 +49,7 @@ from torch import Tensor, nn
 
 from . import _checks
 from .blocks import BasicBlock
-from .model import ResNet, build
+from .model import ResNet
 
 # Weighted layers (the paper's count: convs + fc) -> BasicBlocks per stage. 10 is the smallest
 # four-stage ResNet (one block per stage); 18 and 34 are the paper's two BasicBlock depths.
@@ -50,16 +60,29 @@ SMALL_DEPTHS: dict[int, tuple[int, int, int, int]] = {
 }
 
 # The plain-vs-residual run that chapter 5 shows and tests/test_experiments.py asserts.
-# Each default is the smallest setting at which the paper's effect is clear (measured over
-# seeds 0-4 while writing the chapter), not a tuned optimum.
 TRAIN_DEFAULTS: dict[str, Any] = dict(
     depths=(10, 34),  # weighted layers: one block per stage, and ResNet-34's [3, 4, 6, 3]
     width=8,  # 8/16/32/64 channels per stage: 1/8 of the paper's 64/128/256/512
-    steps=200,  # SGD steps: enough for the shallow nets to reach ~0.01 training loss
-    batch_size=128,  # images per step, drawn without replacement within a step
+    input_size=16,  # digits upsampled 8 -> 16: layer1..layer4 at 16, 8, 4, 2 pixels a side
+    steps=150,  # SGD steps
+    batch_size=64,  # images per step, drawn without replacement within a step
     lr=0.05,  # plain SGD + momentum 0.9, as in the paper (which used 0.1 at batch 256)
     seed=0,
 )
+
+# The seeds over which the ranking is re-checked (tests/test_experiments.py,
+# benchmarks/plain_vs_residual_seeds.py); the chapter trains seed 0.
+SEEDS: tuple[int, ...] = (0, 1, 2, 3, 4)
+
+# The residual nets of the comparison use option A: identity shortcuts, no parameters.
+SHORTCUT = "A"
+
+
+def curve_name(depth: int, *, plain: bool = False, zero_init: bool = False) -> str:
+    """The label of one trained net: ``plain-34``, ``ResNet-34`` or ``ResNet-34, zero-init``."""
+    if plain:
+        return f"plain-{depth}"
+    return f"ResNet-{depth}" + (", zero-init" if zero_init else "")
 
 
 @contextmanager
@@ -120,6 +143,7 @@ def digits(size: int = 8) -> tuple[Tensor, Tensor]:
 def small_resnet(
     depth: int, *, plain: bool = False, preact: bool = False, zero_init_residual: bool = False,
     width: int = 8, in_channels: int = 1, num_classes: int = 10, seed: int = 0,
+    shortcut: str = "B",
 ) -> ResNet:
     """A narrow CIFAR-style ResNet (3x3 stem, no max pool) of ``depth`` weighted layers.
 
@@ -130,7 +154,8 @@ def small_resnet(
 
     Args:
         depth: 10, 18 or 34 weighted layers (``1 + 2 x blocks + 1``, see ``SMALL_DEPTHS``).
-        plain, preact, zero_init_residual, width, in_channels, num_classes: as for ``ResNet``.
+        plain, preact, zero_init_residual, width, in_channels, num_classes, shortcut: as for
+            ``ResNet`` (``shortcut="A"``: parameter-free identity shortcuts, the paper's option).
         seed: seed of the weight initialisation.
     """
     if isinstance(depth, bool) or not isinstance(depth, int):
@@ -141,124 +166,15 @@ def small_resnet(
     with deterministic(seed):
         return ResNet(
             BasicBlock, SMALL_DEPTHS[depth], num_classes=num_classes, in_channels=in_channels,
-            width=width, stem="cifar", plain=plain, preact=preact,
+            width=width, stem="cifar", plain=plain, preact=preact, shortcut=shortcut,
             zero_init_residual=zero_init_residual,
         )
-
-
-def weighted_modules(model: nn.Module) -> list[tuple[str, nn.Module]]:
-    """The weighted layers on the main path, in depth order: convs and fc, no shortcuts.
-
-    That is the paper's way of counting depth (34 for ResNet-34): projection shortcuts
-    (``downsample``) sit beside the path, not on it, so they are left out. Registration order
-    is depth order for ``ResNet`` (stem, layer1..layer4, fc).
-    """
-    _check_model(model)
-    return [
-        (name, m) for name, m in model.named_modules()
-        if isinstance(m, (nn.Conv2d, nn.Linear)) and "downsample" not in name.split(".")
-    ]
-
-
-def gradient_norms(
-    model: nn.Module, *, input_size: Any = 224, batch: int = 8, seed: int = 0,
-) -> dict[str, float]:
-    """Norm of dLoss/dWeight for each weighted layer at initialisation, in depth order.
-
-    Why: if the backward pass shrank (vanishing) or grew (exploding) the gradient layer by
-    layer, the norms would fall or rise geometrically with distance from the loss. One
-    seeded batch of Gaussian images with random labels is enough to see it: nothing has been
-    learned yet, so the shape of the curve is the network's, not the data's.
-
-    The model runs in training mode (BN uses the batch's statistics, as it does in the first
-    SGD step); its ``.grad`` fields and its train/eval mode are left as they were, but BN's
-    running statistics are updated once by the forward pass, as in a real first step.
-
-    Args:
-        model: a classifier with one ``nn.Linear`` at the end (e.g. any ``ResNet``), on the
-            CPU (see "CPU only" in the module docstring).
-        input_size: an int or ``(height, width)``; 224 is the paper's ImageNet size.
-        batch: images in the batch (at least 2: BN in training mode needs two values).
-        seed: seed of the images and labels.
-
-    Returns:
-        ``{layer name: Frobenius norm of its weight gradient}``, e.g. ``conv1``,
-        ``layer1.0.conv1``, ..., ``fc``, ordered from the input to the output.
-    """
-    layers = weighted_modules(model)
-    if not layers:
-        raise ValueError("model has no Conv2d or Linear layer to measure")
-    _check_on_cpu(model)
-    height, width = _checks.input_size(input_size)
-    _checks.positive_int("batch", batch)
-    if batch < 2:
-        raise ValueError(f"batch must be at least 2 (BatchNorm in training mode needs two "
-                         f"values per channel), got {batch}")
-    in_channels = getattr(model, "in_channels", None) or next(
-        m.in_channels for _, m in layers if isinstance(m, nn.Conv2d))
-    head = [m for _, m in layers if isinstance(m, nn.Linear)]
-    if not head:
-        raise ValueError("model has no nn.Linear classifier: cannot draw labels for a loss")
-    num_classes = head[-1].out_features
-    weights = [m.weight for _, m in layers]
-
-    was_training = model.training
-    with deterministic(seed):
-        gen = torch.Generator().manual_seed(_seed(seed))
-        x = torch.randn(batch, in_channels, height, width, generator=gen)  # (B, C, H, W)
-        y = torch.randint(0, num_classes, (batch,), generator=gen)  # (B,)
-        model.train()
-        try:
-            loss = F.cross_entropy(model(x), y)
-            # autograd.grad, not backward(): the model's own .grad fields stay untouched.
-            grads = torch.autograd.grad(loss, weights)
-        finally:
-            model.train(was_training)
-    return {name: g.norm().item() for (name, _), g in zip(layers, grads, strict=True)}
-
-
-# name -> options of ``build``: the three ResNet-34 variants chapter 5 compares.
-GRADIENT_VARIANTS: dict[str, dict[str, Any]] = {
-    "plain-34": dict(plain=True),  # the same network with every shortcut removed
-    "ResNet-34": {},  # the paper's ResNet-34 (option B, torchvision's)
-    "pre-act ResNet-34": dict(preact=True),  # BN -> ReLU -> conv blocks (He et al. 2016)
-}
-
-
-def gradient_flow(
-    arch: str = "resnet34", variants: dict[str, dict[str, Any]] | None = None, *,
-    input_size: Any = 224, batch: int = 8, seed: int = 0,
-) -> dict[str, dict[str, float]]:
-    """``gradient_norms`` for several variants of one architecture, each built under ``seed``.
-
-    Every variant is initialised from the same seed and measured on the same batch, so the
-    curves differ only because the networks do.
-
-    Returns:
-        ``{variant name: {layer name: gradient norm}}``, defaulting to ``GRADIENT_VARIANTS``.
-    """
-
-    variants = GRADIENT_VARIANTS if variants is None else variants
-    if not isinstance(variants, dict) or not variants:
-        raise TypeError(f"variants must be a non-empty dict {{name: build options}}, "
-                        f"got {variants!r}")
-    for name, options in variants.items():
-        if not isinstance(options, dict):
-            raise TypeError(f"variants: each value must be a dict of ResNet options (keyword "
-                            f"arguments of build, e.g. {{'plain': True}}); got {options!r} "
-                            f"for {name!r}")
-    out = {}
-    for name, options in variants.items():
-        with deterministic(seed):
-            model = build(arch, **options)
-        out[name] = gradient_norms(model, input_size=input_size, batch=batch, seed=seed)
-    return out
 
 
 def train_curve(
     model: nn.Module, data: tuple[Tensor, Tensor], steps: int, seed: int, *,
     lr: float = TRAIN_DEFAULTS["lr"], momentum: float = 0.9,
-    batch_size: int = TRAIN_DEFAULTS["batch_size"],
+    batch_size: int = TRAIN_DEFAULTS["batch_size"], on_step: Any = None,
 ) -> list[float]:
     """Train ``model`` in place with SGD and return the training loss of every step.
 
@@ -276,6 +192,7 @@ def train_curve(
         steps: SGD steps to take (one loss per step).
         seed: seed of the mini-batch order.
         lr, momentum, batch_size: SGD settings; ``batch_size`` at most N.
+        on_step: ``None`` or a function of no arguments, called after every step (progress).
 
     Returns:
         ``steps`` floats: the mini-batch loss *before* each update (the first is the loss of
@@ -290,6 +207,8 @@ def train_curve(
             0 <= momentum < 1):
         raise ValueError(f"momentum must be a number in [0, 1), got {momentum!r}")
     _checks.positive_int("batch_size", batch_size)
+    if on_step is not None and not callable(on_step):
+        raise TypeError(f"on_step must be None or a function, got {type(on_step).__name__}")
     if batch_size > len(x):
         raise ValueError(f"batch_size must be at most the number of examples ({len(x)}), "
                          f"got {batch_size}")
@@ -314,42 +233,78 @@ def train_curve(
             loss.backward()
             opt.step()
             losses.append(loss.item())
+            if on_step is not None:
+                on_step()
     return losses
 
 
 def plain_vs_residual(
     *, depths: Sequence[int] = TRAIN_DEFAULTS["depths"], width: int = TRAIN_DEFAULTS["width"],
-    steps: int = TRAIN_DEFAULTS["steps"], batch_size: int = TRAIN_DEFAULTS["batch_size"],
-    lr: float = TRAIN_DEFAULTS["lr"], seed: int = TRAIN_DEFAULTS["seed"],
-    zero_init_residual: bool = True, data: tuple[Tensor, Tensor] | None = None,
+    input_size: int = TRAIN_DEFAULTS["input_size"], steps: int = TRAIN_DEFAULTS["steps"],
+    batch_size: int = TRAIN_DEFAULTS["batch_size"], lr: float = TRAIN_DEFAULTS["lr"],
+    seed: int = TRAIN_DEFAULTS["seed"], zero_init: Sequence[int] = (34,),
+    data: tuple[Tensor, Tensor] | None = None, progress: Any = None,
 ) -> dict[str, list[float]]:
     """Train plain and residual nets of each depth on the digits; return their loss curves.
 
-    Every net gets the same data, the same mini-batch order and the same optimiser; plain and
-    residual nets of one depth are built from the same seed. The residual nets start with
-    ``zero_init_residual=True`` by default (Goyal et al. 2017; torchvision offers the same
-    switch): each block then starts as the identity, so the deep net starts out behaving like
-    a shallow one. A plain net cannot do this -- zeroing the last BN of a plain block would
-    cut the signal -- so the plain nets use the standard initialisation.
+    The headline comparison changes one thing only. For each depth, the plain net and the
+    residual net are built from the same seed with the same (standard) initialisation; the
+    residual net's option-A shortcuts have no parameters, so both start from identical weights
+    and differ only in the additions. Every net sees the same data, the same mini-batch order
+    and the same optimiser.
+
+    Zero-initialised residual branches are a separate variable: for each depth in
+    ``zero_init`` one more residual net is trained with ``zero_init_residual=True`` (Goyal et
+    al. 2017; torchvision has the same switch), so each of its blocks starts as the identity.
+    A plain net has no counterpart: zeroing the last BN of a plain block would cut the signal.
+
+    Args:
+        depths: weighted layers of the nets, from ``SMALL_DEPTHS``.
+        width, steps, batch_size, lr, seed: as for ``small_resnet`` and ``train_curve``; one
+            seed draws the weights of every net and the order of the mini-batches.
+        input_size: side of the (upsampled) digits when ``data`` is not given.
+        zero_init: depths (a subset of ``depths``) that also get a zero-init residual net.
+        data: ``(images, labels)``; default ``digits(input_size)``.
+        progress: ``None``, or an object with ``start(total_steps)``, ``step(name)`` and
+            ``finish()`` methods, such as ``TrainingProgress()``, told about every SGD step.
 
     Returns:
-        ``{"plain-10": [...], "ResNet-10": [...], "plain-34": [...], "ResNet-34": [...]}``,
-        each a list of ``steps`` losses; names use the paper's "plain-N" / "ResNet-N".
+        ``{"plain-10": [...], "ResNet-10": [...], "plain-34": [...], "ResNet-34": [...],
+        "ResNet-34, zero-init": [...]}`` in that order, each a list of ``steps`` losses.
     """
     if isinstance(depths, (str, bytes)) or not isinstance(depths, Sequence) or not depths:
         raise TypeError(f"depths must be a non-empty sequence of ints from "
                         f"{sorted(SMALL_DEPTHS)}, got {depths!r}")
-    _checks.flag("zero_init_residual", zero_init_residual)
-    data = digits() if data is None else _check_data(data)
-    curves: dict[str, list[float]] = {}
+    if isinstance(zero_init, (str, bytes)) or not isinstance(zero_init, Sequence):
+        raise TypeError(f"zero_init must be a sequence of depths (a subset of depths "
+                        f"{tuple(depths)}), e.g. (34,) or (); got {zero_init!r}")
+    extra = [d for d in zero_init if d not in depths]
+    if extra:
+        raise ValueError(f"zero_init must be a subset of depths {tuple(depths)}, got "
+                         f"{tuple(zero_init)}")
+    if progress is not None and not all(callable(getattr(progress, m, None))
+                                        for m in ("start", "step", "finish")):
+        raise TypeError(f"progress must be None or have start(), step() and finish() "
+                        f"methods (e.g. TrainingProgress()), got {type(progress).__name__}")
+    data = digits(input_size) if data is None else _check_data(data)
+    runs = []
     for depth in depths:
-        for plain in (True, False):
-            model = small_resnet(depth, plain=plain, width=width, seed=seed,
-                                 zero_init_residual=zero_init_residual and not plain,
-                                 in_channels=data[0].shape[1],
-                                 num_classes=int(data[1].max()) + 1)
-            name = f"plain-{depth}" if plain else f"ResNet-{depth}"
-            curves[name] = train_curve(model, data, steps, seed, lr=lr, batch_size=batch_size)
+        runs += [(depth, True, False), (depth, False, False)]
+    runs += [(depth, False, True) for depth in depths if depth in zero_init]
+    runs.sort(key=lambda run: list(depths).index(run[0]))  # depth by depth, plain first
+    if progress is not None:
+        progress.start(len(runs) * steps)
+    curves: dict[str, list[float]] = {}
+    for depth, plain, zero in runs:
+        model = small_resnet(depth, plain=plain, zero_init_residual=zero, width=width,
+                             seed=seed, shortcut=SHORTCUT, in_channels=data[0].shape[1],
+                             num_classes=int(data[1].max()) + 1)
+        name = curve_name(depth, plain=plain, zero_init=zero)
+        on_step = None if progress is None else (lambda n=name: progress.step(n))
+        curves[name] = train_curve(model, data, steps, seed, lr=lr, batch_size=batch_size,
+                                   on_step=on_step)
+    if progress is not None:
+        progress.finish()
     return curves
 
 
@@ -464,8 +419,6 @@ def _check_data(data: object) -> tuple[Tensor, Tensor]:
 
 
 __all__ = [
-    "GRADIENT_VARIANTS", "SMALL_DEPTHS", "TRAIN_DEFAULTS", "deterministic", "digits",
-    "gradient_flow", "gradient_norms",
-    "plain_vs_residual", "small_resnet", "smooth", "tail_mean", "train_curve",
-    "weighted_modules",
+    "SEEDS", "SHORTCUT", "SMALL_DEPTHS", "TRAIN_DEFAULTS", "curve_name", "deterministic",
+    "digits", "plain_vs_residual", "small_resnet", "smooth", "tail_mean", "train_curve",
 ]

@@ -1,6 +1,6 @@
 """The ResNet family: one ``ResNet`` class, ten named builders, and ``build(name)``.
 
-References: He et al. 2015 (arXiv:1512.03385), Table 1; torchvision ``models/resnet.py``.
+References: He et al. 2016 (CVPR; arXiv:1512.03385), Table 1; torchvision ``models/resnet.py``.
 
 With default options every model here has exactly torchvision's ``state_dict`` (names,
 shapes, order), so ``model.load_state_dict(torchvision_checkpoint, strict=True)`` works and

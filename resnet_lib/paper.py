@@ -37,7 +37,7 @@ from .analysis import stage_table
 from .model import build
 from .spec import ARCHS
 
-PAPER = "He et al. 2015, arXiv:1512.03385"
+PAPER = "He et al. 2016 (CVPR), arXiv:1512.03385"
 SOURCES = {
     "table1": f"{PAPER}, Table 1 (ImageNet architectures, 224x224 input)",
     "table2": f"{PAPER}, Table 2 (top-1 error %, 10-crop testing, ImageNet validation)",

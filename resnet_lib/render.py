@@ -61,6 +61,8 @@ from plotly.basedatatypes import BaseFigure
 from plotly.io.base_renderers import MimetypeRenderer
 from plotly.io.json import to_json_plotly
 
+from .style import wrap_text
+
 #: Name under which the book's renderer is registered in ``plotly.io.renderers``.
 RENDERER_NAME = "resnet_book"
 
@@ -111,24 +113,96 @@ class BookRenderer(MimetypeRenderer):
 
     def to_mimebundle(self, fig_dict):
         fig_dict = _figure_dict(fig_dict, "to_mimebundle")
-        layout = book_layout(fig_dict.get("layout") or {})
-        spec = {"data": fig_dict.get("data") or [], "layout": layout, "config": PLOTLY_CONFIG}
+        layout = dict(fig_dict.get("layout") or {})
+        data = fig_dict.get("data") or []
+        meta = dict(layout.get("meta") or {}) if isinstance(layout.get("meta"), dict) else {}
+        phone = meta.pop("phone", None) or {"layout": phone_layout(layout)}
+        if "meta" in layout:
+            layout["meta"] = meta or None
+            if layout["meta"] is None:
+                del layout["meta"]
+        layout = book_layout(layout)
+        # The phone variant carries its own data only when it has other traces (a diagram
+        # laid out differently); otherwise the page reuses the figure's data.
+        phone = {**phone, "layout": book_layout(phone["layout"])}
+        spec = {"data": data, "layout": layout, "config": PLOTLY_CONFIG, "phone": phone}
+        if fig_dict.get("frames"):
+            spec["frames"] = fig_dict["frames"]  # animation frames (slider steps may use them)
         # "</" cannot end the <script> early once written as "<\/" (still the same JSON).
         payload = to_json_plotly(spec).replace("</", "<\\/")
         global _figure_count
         _figure_count += 1
         div_id = f"fig-{hashlib.sha1(payload.encode()).hexdigest()[:12]}-{_figure_count}"
         height = layout.get("height") or DEFAULT_HEIGHT
+        phone_height = phone["layout"].get("height") or height
         # Named for screen readers: role="figure" (its controls stay reachable, unlike
-        # role="img") labelled with the figure's title. Its height is reserved, so nothing
-        # below it moves when plotly.js (deferred) draws it.
+        # role="img") labelled with the figure's title. Its height is reserved, on a phone
+        # the phone layout's (resnet-book.css), so nothing below it moves when plotly.js
+        # (deferred) draws it.
         label = escape(figure_title(fig_dict) or describe(fig_dict), quote=True)
         html = (
             f'<div id="{div_id}" class="plotly-graph-div" role="figure" aria-label="{label}" '
-            f'style="height:{int(height)}px; width:100%;"></div>\n'
+            f'style="--fig-height:{int(height)}px; --fig-height-phone:{int(phone_height)}px; '
+            f'width:100%;"></div>\n'
             f'<script type="application/json" data-plotly-for="{div_id}">{payload}</script>\n'
         )
         return {"text/html": html, "text/plain": describe(fig_dict)}
+
+
+#: Plot width (px) that text must fit on a phone held upright (a 360-420 px screen, less the
+#: page's padding), and the width of an average character relative to its font size.
+PHONE_TEXT_PX, CHAR_EM = 300, 0.58
+
+
+def _chars(size: float) -> int:
+    """Characters of a line that fit ``PHONE_TEXT_PX`` at font size ``size``."""
+    return int(PHONE_TEXT_PX / (CHAR_EM * size))
+
+
+def phone_layout(layout: dict) -> dict:
+    """A figure's layout for a phone held upright (about 340 px of plot width), made from
+    the desktop one: the title and the text annotations re-wrapped to fit (at most 14 and
+    12 px), the legend moved below the plot in rows, narrower side margins; the figure
+    grows by the lines it gained, so nothing is cut off and nothing overlaps. A figure can
+    bring its own phone layout instead (``resnet_lib.style.with_phone_variant``)."""
+    layout = copy.deepcopy(dict(layout))
+    top = bottom = 0  # px gained above and below the plot area
+    title = layout.get("title")
+    if isinstance(title, dict) and title.get("text"):
+        size = min((title.get("font") or {}).get("size") or 17, 14)
+        before = len(re.split(r"<br\s*/?>", title["text"]))
+        text, lines = wrap_text(title["text"], _chars(size))
+        # from the top of the figure down; the top margin grows with the lines it gained
+        layout["title"] = {**title, "text": text, "yref": "container", "y": 1,
+                           "yanchor": "top", "pad": {"t": 22},
+                           "font": {**(title.get("font") or {}), "size": size}}
+        top += int(1.4 * size) * (lines - before) + 12
+    above = 0  # the most lines any note above the plot gained (notes may share a place)
+    for note in layout.get("annotations") or []:
+        if not note.get("text") or note.get("showarrow") or note.get("xref", "x") != "paper":
+            continue
+        size = min((note.get("font") or {}).get("size") or 12, 12)
+        before = len(re.split(r"<br\s*/?>", note["text"]))
+        note["text"], lines = wrap_text(note["text"], _chars(size))
+        note["font"] = {**(note.get("font") or {}), "size": size}
+        if note.get("yref", "y") == "paper" and (note.get("y") or 0) >= 1:
+            above = max(above, int(1.3 * size) * (lines - before))
+    top += above
+    margin = dict(layout.get("margin") or {})
+    margin["l"] = min(margin.get("l", 80), 48)
+    margin["r"] = min(margin.get("r", 80), 12)
+    margin["t"] = margin.get("t", 100) + top
+    if layout.get("showlegend") is not False:
+        legend = dict(layout.get("legend") or {})
+        legend.update(orientation="h", x=0, xanchor="left", y=0, yanchor="bottom",
+                      yref="container")
+        legend.pop("xref", None)
+        layout["legend"] = legend
+        bottom += 64
+        margin["b"] = margin.get("b", 80) + bottom
+    layout["margin"] = margin
+    layout["height"] = (layout.get("height") or DEFAULT_HEIGHT) + top + bottom
+    return layout
 
 
 def book_layout(layout: dict) -> dict:

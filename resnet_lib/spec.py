@@ -15,7 +15,7 @@ The model (``model.py``, ``blocks.py``), the arithmetic (``analysis.py``: shapes
 multiply-adds, receptive fields, activation memory, layer counts) and every label and figure
 derive from these. Adding a variant means one ``ArchSpec`` line (and its tests).
 
-References: He et al. 2015 (arXiv:1512.03385), Table 1 and Sec. 3.3 (shortcut options A/B/C);
+References: He et al. 2016 (CVPR; arXiv:1512.03385), Table 1 and Sec. 3.3 (shortcut options A/B/C);
 Xie et al. 2017 (ResNeXt, arXiv:1611.05431); Zagoruyko & Komodakis 2016 (Wide ResNet,
 arXiv:1605.07146); torchvision ``models/resnet.py`` (builder names, the ResNeXt/Wide inner
 width ``int(planes * width_per_group / 64) * groups``).

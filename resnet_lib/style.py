@@ -12,6 +12,7 @@ Style rules every figure follows (set once in ``style``):
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import plotly.graph_objects as go
@@ -68,6 +69,27 @@ def shape_label(row: Any) -> str:
     return f"{row.channels} × {row.height} × {row.width}"
 
 
+def _visible(text: str) -> str:
+    return re.sub(r"<[^>]+>", "", text)
+
+
+def wrap_text(text: str, width: int) -> tuple[str, int]:
+    """Plotly text (``<br>`` line breaks, inline tags) re-wrapped at ``width`` visible
+    characters per line, breaking only at spaces; returns the text and its line count."""
+    lines: list[str] = []
+    for part in re.split(r"<br\s*/?>", text):
+        line = ""
+        for word in part.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if line and len(_visible(candidate)) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return "<br>".join(lines), len(lines)
+
+
 def rgba(hex_colour: str, alpha: float) -> str:
     """``"#0072B2"``, 0.1 -> ``"rgba(0,114,178,0.1)"``: a translucent version of a colour."""
     r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
@@ -122,5 +144,5 @@ def with_phone_variant(fig: go.Figure, phone: go.Figure) -> go.Figure:
 __all__ = [
     "BLOCK_LABELS", "COLORWAY", "PALETTE", "PAPER_STAGE_NAMES", "PHONE_WIDTH", "STAGE_NAMES",
     "STEM_LABELS", "STRIDE_LABELS", "label", "rgba", "shape_label", "stride_label", "style",
-    "tint", "with_phone_variant",
+    "tint", "with_phone_variant", "wrap_text",
 ]

@@ -21,7 +21,9 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,12 +71,12 @@ def jupyter_book_command() -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def built_book(tmp_path_factory) -> BuiltBook:
+def built_book() -> Iterator[BuiltBook]:
     """Build the book once per test session, strictly, from a cold cache.
 
-    The build goes to a fresh folder (``jupyter-book build --path-output``): pytest's
-    temporary folder, which pytest keeps for the last three sessions, or the folder that
-    ``RESNET_BOOK_TEST_OUT`` names (CI publishes the site from there). The developer's
+    The build goes to a fresh folder (``jupyter-book build --path-output``): a temporary
+    folder of its own, removed after the session, or the folder that ``RESNET_BOOK_TEST_OUT``
+    names, which is kept (CI publishes the site from there). The developer's
     ``_build`` and its execution cache are never touched, and every chapter is executed
     exactly once per `make test`. A failed build fails every test that uses this fixture,
     with the build log's tail and, for each notebook that raised, which notebook and which
@@ -85,9 +87,12 @@ def built_book(tmp_path_factory) -> BuiltBook:
     """
     prebuilt = os.environ.get("RESNET_BOOK_HTML")
     if prebuilt:  # a developer's shortcut to re-run site tests on an existing build
-        return BuiltBook(html=Path(prebuilt), log="", seconds=0.0)
-    out = os.environ.get("RESNET_BOOK_TEST_OUT")
-    out = Path(out).resolve() if out else tmp_path_factory.mktemp("book")
+        yield BuiltBook(html=Path(prebuilt), log="", seconds=0.0)
+        return
+    keep = os.environ.get("RESNET_BOOK_TEST_OUT")
+    # not pytest's tmp_path_factory: its folders are pruned by any other pytest session
+    # of the same user, which could delete this build while its tests run
+    out = Path(keep).resolve() if keep else Path(tempfile.mkdtemp(prefix="resnet-book-"))
     shutil.rmtree(out / "_build", ignore_errors=True)
     html = out / "_build" / "html"
     # The site's third-party files come from node_modules (`npm ci`, run by make before
@@ -116,7 +121,11 @@ def built_book(tmp_path_factory) -> BuiltBook:
     if done.returncode != 0:
         pytest.fail(build_failure_message(done.returncode, done.stdout, html), pytrace=False)
     print(f"\nbook built into {html}")
-    return BuiltBook(html=html, log=done.stdout, seconds=seconds, offline=bool(offline))
+    try:
+        yield BuiltBook(html=html, log=done.stdout, seconds=seconds, offline=bool(offline))
+    finally:
+        if not keep:
+            shutil.rmtree(out, ignore_errors=True)
 
 
 def require_npm_assets() -> None:

@@ -1,6 +1,6 @@
 """Chapters 1-2 (the whole picture, the stem): their figures, and the numbers they print.
 
-Expected values come from the paper (He et al. 2015, Table 1 and Table 2), torchvision's
+Expected values come from the paper (He et al. 2016, Table 1 and Table 2), torchvision's
 published metadata, or arithmetic written out here; never from the output of the code under
 test. The figures are checked against ``stage_table`` (their data must be the library's).
 """
@@ -279,15 +279,17 @@ def test_notebook_follows_the_chapter_template(name):
     outside_fences = re.sub(r"```.*?```", "", markdown, flags=re.S)
     assert len(re.findall(r"^# ", outside_fences, flags=re.M)) == 1  # one h1
     assert "## Check yourself" in markdown
-    answers = markdown.count(":class: dropdown")
-    checks = sum("hide-cell" in c["metadata"].get("tags", []) for c in code)
+    # Answers in <details> blocks, each checked by a hidden cell (tests/test_prose.py has
+    # the details of the format).
+    answers = markdown.count("<summary>Answer</summary>")
+    checks = sum("remove-cell" in c["metadata"].get("tags", []) for c in code[1:])
     assert 2 <= answers <= 4 and checks == answers
     assert all(len("".join(c["source"]).splitlines()) <= 12 for c in code)
 
 
 def test_chapter1_quotes_the_paper_correctly():
     text = "".join("".join(c["source"]) for c in load(NOTEBOOKS[0])["cells"])
-    # He et al. 2015, Table 2 top-1 errors (10-crop), as cited once in resnet_lib.paper.
+    # He et al. 2016, Table 2 top-1 errors (10-crop), as cited once in resnet_lib.paper.
     t2 = paper.TABLE2
     assert f"{t2['plain34'].top1:.2f}% vs {t2['plain18'].top1:.2f}%" in text
     assert f"{t2['resnet34'].top1:.2f}% against ResNet-18's {t2['resnet18'].top1:.2f}%" in text

@@ -1,6 +1,6 @@
 """Chapters 3 ("The four stages") and 4 ("BasicBlock vs Bottleneck"): figures and key numbers.
 
-Reference values come from the paper (He et al. 2015, Table 1 and Fig. 5), from torchvision's
+Reference values come from the paper (He et al. 2016, Table 1 and Fig. 5), from torchvision's
 published metadata (both via ``shared/reference/FACTS.md``) or from arithmetic written out
 here; none is copied from the output of the code under test. The chapters themselves are
 executed by the book build (``test_book.py``), not here.
@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = {"03_stages": "The four stages [3, 4, 6, 3]", "04_blocks": "BasicBlock vs Bottleneck"}
 STAGES = ("layer1", "layer2", "layer3", "layer4")
 
-# He et al. 2015, Table 1: blocks per stage, and conv2_x..conv5_x output (channels, side).
+# He et al. 2016, Table 1: blocks per stage, and conv2_x..conv5_x output (channels, side).
 PAPER_LAYERS = {
     "resnet18": ("BasicBlock", (2, 2, 2, 2)),
     "resnet34": ("BasicBlock", (3, 4, 6, 3)),
@@ -425,11 +425,15 @@ def test_chapter_structure(name):
     assert code[0].metadata.get("tags") == ["remove-cell"]
     assert "use_book_renderer()" in code[0].source
     assert all(not c.outputs and c.execution_count is None for c in code)
-    assert all(len(c.source.splitlines()) <= 10 for c in code)
-    # "Check yourself": 2-4 exercises, each answer in a dropdown and checked by a hidden cell.
-    tail = nb.cells[[c.source.startswith("## Check yourself") for c in nb.cells].index(True):]
-    answers = [c for c in tail if ":class: dropdown" in c.source]
+    # Short cells; a hidden check may be longer (a "build it" answer holds a whole block).
+    shown = [c for c in code if "remove-cell" not in c.metadata.get("tags", [])]
+    assert all(len(c.source.splitlines()) <= 10 for c in shown)
+    assert all(len(c.source.splitlines()) <= 14 for c in code)
+    # "Check yourself": 2-4 exercises, each answer in a <details> block and checked by
+    # hidden cells (tests/test_prose.py checks the format in detail).
+    tail = nb.cells[["## Check yourself" in c.source for c in nb.cells].index(True):]
+    answers = [c for c in tail if "<summary>Answer</summary>" in c.source]
     checks = [c for c in tail if c.cell_type == "code"
-              and "hide-cell" in c.metadata.get("tags", [])]
-    assert 2 <= len(answers) == len(checks) <= 4
-    assert all("assert" in c.source for c in checks)
+              and "remove-cell" in c.metadata.get("tags", [])]
+    assert 2 <= len(answers) <= 4 and len(answers) <= len(checks)
+    assert sum("assert" in c.source for c in checks) >= len(answers)

@@ -1,7 +1,7 @@
 """Every verdict of the "Myths and facts" chapter, asserted on the library's models.
 
 One test per myth, in the chapter's order of FACTS.md: the 13 learner confusions and the 4
-claims of the seed page. Expected values come from the paper (He et al. 2015), torchvision
+claims of the seed page. Expected values come from the paper (He et al. 2016), torchvision
 (the fixtures written by real torchvision), torchinfo and torch themselves, or arithmetic
 written out here; never from the code under test. The last tests check the chapters' files.
 """
@@ -280,12 +280,12 @@ def test_chapter_is_stored_clean_and_follows_the_template(filename):
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
     # The check-yourself answers sit in a toggle, each followed by a hidden checking cell.
     answers = [i for i, c in enumerate(nb.cells)
-               if c.cell_type == "markdown" and ":class: dropdown" in c.source]
+               if c.cell_type == "markdown" and "<summary>Answer</summary>" in c.source]
     assert 2 <= len(answers) <= 4
     for i in answers:
         after = nb.cells[i + 1]
         assert after.cell_type == "code" and "assert" in after.source
-        assert "hide-cell" in after.metadata.get("tags", [])
+        assert "remove-cell" in after.metadata.get("tags", [])
 
 
 def test_myths_chapter_has_every_claim_with_a_verdict_and_code():

@@ -1,6 +1,6 @@
 """Table 1 of the paper, cell by cell, against ``resnet_lib``; and the cited data themselves.
 
-Reference values are typed here from He et al. 2015 (arXiv:1512.03385: Table 1, Table 2,
+Reference values are typed here from He et al. 2016 (CVPR; arXiv:1512.03385: Table 1, Table 2,
 Table 3, Sec. 3.3) and torchvision's published metadata, or read from the fixtures written by
 real torchvision (``tests/fixtures/torchvision_models.json``), or worked out by arithmetic
 below. None is copied from the output of the code under test, so each test can fail.

@@ -144,3 +144,11 @@ def test_use_book_renderer_live_restores_the_front_ends_own_default(
     render.use_book_renderer("book")
     render.use_book_renderer()  # "auto" outside the build, after "book"
     assert pio.renderers.default == "vscode"
+
+
+def test_animation_frames_travel_with_the_figure():
+    fig = small_figure()
+    fig.frames = [go.Frame(data=[go.Bar(y=[3, 4])], name="later")]
+    _, spec = rendered(fig)
+    assert [f["name"] for f in spec["frames"]] == ["later"]
+    assert "frames" not in rendered(small_figure())[1]

@@ -243,7 +243,7 @@ def test_page_has_no_accessibility_violations(site, request, name, device):
     assert not bad, (f"{name} ({device})", json.dumps(bad, indent=1)[:3000])
 
 
-FIGURE_COLOURS = """() => {
+FIGURE_COLOURS = """async () => {
   const parse = (c) => {
     const m = (c || '').match(/[\\d.]+/g);
     return m ? m.map(Number) : null;
@@ -257,7 +257,8 @@ FIGURE_COLOURS = """() => {
     const [x, y] = [lum(a), lum(b)];
     return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
   };
-  return Array.from(document.querySelectorAll('.plotly-graph-div')).map((div) => {
+  const figures = [];
+  for (const div of document.querySelectorAll('.plotly-graph-div')) {
     const own = getComputedStyle(div.querySelector('.main-svg')).backgroundColor;
     // a transparent figure shows the page behind it
     const bg = parse(own)[3] === 0 ? getComputedStyle(document.body).backgroundColor : own;
@@ -267,12 +268,53 @@ FIGURE_COLOURS = """() => {
       const [f, b] = [parse(fill), parse(base)];
       return 'rgb(' + [0, 1, 2].map(i => Math.round(f[i] * alpha + b[i] * (1 - alpha))) + ')';
     };
-    const boxes = Array.from(div.querySelectorAll('.shapelayer path')).map(p => {
-      const s = getComputedStyle(p);
-      const f = parse(s.fill);
-      const alpha = f ? (f[3] === undefined ? 1 : f[3]) * s.fillOpacity * s.opacity : 0;
-      return [p.getBoundingClientRect(), alpha > 0.02 ? over(s.fill, alpha, bg) : null];
-    }).filter(([r, c]) => c);
+    // shapes and bars drawn under a text, as drawn over the background; a bar is clipped to
+    // its plot area (a y-axis that starts above zero cuts it off at the axis)
+    const areas = Array.from(div.querySelectorAll('.draglayer .nsewdrag'))
+      .map(d => d.getBoundingClientRect());
+    const clip = (r, bar) => {
+      if (!bar) return r;
+      const area = areas.find(a => r.left < a.right && r.right > a.left
+                                   && r.top < a.bottom && r.bottom > a.top);
+      return area ? {left: Math.max(r.left, area.left), right: Math.min(r.right, area.right),
+                     top: Math.max(r.top, area.top), bottom: Math.min(r.bottom, area.bottom)}
+                  : r;
+    };
+    // the plot area's own background (plot_bgcolor), where it is drawn
+    const plotRect = div.querySelector('.bglayer rect.bg');
+    const plotFill = plotRect ? parse(getComputedStyle(plotRect).fill) : null;
+    const plotBg = plotFill && (plotFill[3] === undefined || plotFill[3] > 0.5)
+      ? getComputedStyle(plotRect).fill : bg;
+    const boxes = Array.from(div.querySelectorAll('.shapelayer path, .barlayer .point path'))
+      .map(p => {
+        const s = getComputedStyle(p);
+        const f = parse(s.fill);
+        const alpha = f ? (f[3] === undefined ? 1 : f[3]) * s.fillOpacity * s.opacity : 0;
+        return [clip(p.getBoundingClientRect(), p.closest('.barlayer')),
+                alpha > 0.02 ? over(s.fill, alpha, bg) : null];
+      }).filter(([r, c]) => c);
+    // heatmap cells are one bitmap: read the pixel under a text's centre
+    const bitmaps = [];
+    for (const img of div.querySelectorAll('.hm image')) {
+      const picture = new Image();
+      picture.src = img.getAttribute('href') || img.getAttribute('xlink:href');
+      await picture.decode();
+      const canvas = document.createElement('canvas');
+      [canvas.width, canvas.height] = [picture.width, picture.height];
+      canvas.getContext('2d').drawImage(picture, 0, 0);
+      bitmaps.push([img.getBoundingClientRect(), canvas]);
+    }
+    const pixel = (x, y) => {
+      for (const [r, canvas] of bitmaps) {
+        if (x < r.left || x > r.right || y < r.top || y > r.bottom) continue;
+        const d = canvas.getContext('2d').getImageData(
+          Math.min(canvas.width - 1, Math.floor((x - r.left) / r.width * canvas.width)),
+          Math.min(canvas.height - 1, Math.floor((y - r.top) / r.height * canvas.height)),
+          1, 1).data;
+        if (d[3] > 128) return `rgb(${d[0]}, ${d[1]}, ${d[2]})`;
+      }
+      return null;
+    };
     const lowText = [];
     for (const t of div.querySelectorAll('.main-svg text')) {
       if (!t.textContent.trim() || !t.checkVisibility()) continue;
@@ -283,7 +325,9 @@ FIGURE_COLOURS = """() => {
                                         && cy >= b.top && cy <= b.bottom).pop();
       // a legend or hover label has its own background box
       const boxed = t.closest('.legend, .hoverlayer, .updatemenu-container, .slider-container');
-      const under = box ? box[1] : bg;
+      const inPlot = areas.some(a => cx >= a.left && cx <= a.right
+                                     && cy >= a.top && cy <= a.bottom);
+      const under = pixel(cx, cy) || (box ? box[1] : (inPlot ? plotBg : bg));
       const fill = getComputedStyle(t).fill;
       if (boxed || !parse(fill)) continue;
       const ratio = contrast(fill, under);
@@ -292,10 +336,11 @@ FIGURE_COLOURS = """() => {
       }
     }
     const panel = getComputedStyle(div.closest('.output') || div).backgroundColor;
-    return {label: div.getAttribute('aria-label'), background: bg, theme: div.dataset.theme,
-            luminance: lum(bg), lowText,
-            panel: parse(panel)[3] === 0 ? 0 : lum(panel)};
-  });
+    figures.push({label: div.getAttribute('aria-label'), background: bg,
+                  theme: div.dataset.theme, luminance: lum(bg), lowText,
+                  panel: parse(panel)[3] === 0 ? 0 : lum(panel)});
+  }
+  return figures;
 }"""
 
 
@@ -387,3 +432,38 @@ def test_screenshots_written(site):
         if name.startswith("chapters/"):
             for label in ("desktop-dark", "phone-dark"):
                 assert (SCREENSHOTS / f"{name.replace('/', '__')}-{label}.png").is_file()
+
+
+def test_typed_search_text_starts_after_the_icon(site, desktop):
+    """In the Ctrl+K search dialog, the first typed letter is not under the magnifying glass."""
+    base, html = site
+    page = first_visit(desktop, f"{base}/{PAGES[1]}.html")["page"]
+    page.keyboard.press("Control+k")
+    field = page.locator("#pst-search-dialog input[name=q]")
+    field.wait_for(state="visible")
+    field.type("W")
+    gap = page.evaluate("""() => {
+        const input = document.querySelector('#pst-search-dialog input[name=q]');
+        const icon = input.closest('form').querySelector('i');
+        const textStart = input.getBoundingClientRect().left
+                          + parseFloat(getComputedStyle(input).paddingLeft);
+        return textStart - icon.getBoundingClientRect().right;
+    }""")
+    page.close()
+    assert gap >= 2, f"the typed text starts {gap:.1f} px from the icon's right edge"
+
+
+def test_citations_read_as_numbers(site):
+    """Citation labels are numbers ([1], [2], ...), not pybtex's alpha labels such as
+    [TorchVisionmacontributors26]; each links to a numbered bibliography entry."""
+    base, html = site
+    labels = set()
+    for page in html.rglob("*.html"):
+        text = page.read_text(encoding="utf8")
+        labels.update(re.findall(r'<a class="reference internal" href="[^"]*references\.html#'
+                                 r'[^"]*"[^>]*>([^<]+)</a>\]', text))
+    assert labels, "no citation found"
+    assert all(label.isdigit() for label in labels), sorted(labels)
+    entries = re.findall(r'<span class="label"><span class="fn-bracket">\[</span>([^<]+)<',
+                         (html / "references.html").read_text(encoding="utf8"))
+    assert entries and all(e.isdigit() for e in entries), entries

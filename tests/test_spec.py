@@ -12,7 +12,7 @@ import pytest
 import resnet_lib as R
 from resnet_lib import spec
 
-# He et al. 2015, Table 1; torchvision's builders for the family.
+# He et al. 2016, Table 1; torchvision's builders for the family.
 TABLE1 = {
     "resnet18": ("basic", (2, 2, 2, 2)), "resnet34": ("basic", (3, 4, 6, 3)),
     "resnet50": ("bottleneck", (3, 4, 6, 3)), "resnet101": ("bottleneck", (3, 4, 23, 3)),

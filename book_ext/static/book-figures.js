@@ -8,9 +8,11 @@
  *
  * Dark mode: the theme sets <html data-theme="dark|light"> (from the reader's system setting
  * or its toggle button). In dark mode each figure is redrawn with the theme's own colours
- * (background, text) and any text, annotation or line whose colour would not stand out
- * (contrast below 4.5:1 for text, 3:1 for lines) gets the theme's text colour; in light mode
- * the figure is drawn exactly as the book made it. A theme switch redraws every figure.
+ * (background, text), and any text, annotation or line whose colour would not stand out on
+ * what it is drawn over (contrast below 4.5:1 for text, 3:1 for lines) is lightened, or
+ * made near-black or white on bars and boxes. In light mode the figure is drawn as the book
+ * made it, except text inside bars (near-black or white by contrast, in both modes). A
+ * theme switch redraws every figure.
  *
  * Touch: a swipe over a figure scrolls the page (see the touchstart listener below).
  */
@@ -102,10 +104,13 @@
     return fallback;
   }
 
-  function darkLayout(layout, c) {
+  function darkLayout(layout, c, table) {
     const dark = JSON.parse(JSON.stringify(layout));
     dark.paper_bgcolor = c.paper;
     dark.plot_bgcolor = c.plot;
+    // a table drawn as a heatmap of labelled cells keeps its light panel: plotly.js colours
+    // the cell texts for the cells, and empty cells would otherwise show the dark page
+    if (table) dark.plot_bgcolor = "#f4f4f4";
     dark.font = Object.assign({}, dark.font, { color: c.text });
     if (dark.title && typeof dark.title === "object" && dark.title.font) {
       dark.title.font.color = c.text;
@@ -151,10 +156,31 @@
     return dark;
   }
 
+  // Text inside bars: near-black or white, whichever stands out more on each bar (plotly.js
+  // picks #444 or white by itself, which is below 4.5:1 on mid-tone bars such as sky blue).
+  function barText(trace, index, layout, base) {
+    if (trace.type !== "bar" || (trace.textposition || "auto") === "outside") return trace;
+    if (trace.text === undefined && trace.texttemplate === undefined) return trace;
+    if (trace.insidetextfont && trace.insidetextfont.color) return trace;
+    const marker = trace.marker || {};
+    const way = layout.colorway || ((layout.template || {}).layout || {}).colorway || ["#636efa"];
+    const fills = Array.isArray(marker.color) ? marker.color
+      : [typeof marker.color === "string" ? marker.color : way[index % way.length]];
+    const opacity = marker.opacity === undefined ? 1 : marker.opacity;
+    const colours = fills.map((fill) => {
+      const drawn = composite({ fillcolor: fill, opacity: opacity }, base) || base;
+      return contrast("#111111", drawn) >= contrast("#ffffff", drawn) ? "#111111" : "#ffffff";
+    });
+    trace.insidetextfont = Object.assign({}, trace.insidetextfont,
+                                         { color: colours.length > 1 ? colours : colours[0] });
+    return trace;
+  }
+
   function darkData(data, layout, c) {
     const shapes = layout.shapes || [];
     return data.map((trace) => {
       const t = JSON.parse(JSON.stringify(trace));
+      if (t.type === "bar") return t; // text inside bars: barText; outside: layout font
       // each text sits on the figure's background or on one of its boxes (diagrams)
       const xs = Array.isArray(t.x) ? t.x : [];
       const ys = Array.isArray(t.y) ? t.y : [];
@@ -179,15 +205,52 @@
     });
   }
 
-  // Phone layout: a figure may carry a narrow variant (layout.meta.phone = {data, layout},
-  // from resnet_lib.style.with_phone_variant), drawn where the viewport is narrow.
+  // After drawing in dark mode: an annotation that sits on a bar or a filled box (not known
+  // before plotly.js has laid them out) gets near-black or white text if its colour does not
+  // stand out from what is drawn under it.
+  function fixAnnotationsOnFills(div, c) {
+    const svg = div.querySelector(".main-svg");
+    const fills = Array.from(div.querySelectorAll(".barlayer .point path, .shapelayer path"))
+      .map((path) => {
+        const s = getComputedStyle(path);
+        const [r, g, b, a] = rgb(s.fill === "none" ? "rgba(0,0,0,0)" : s.fill);
+        const alpha = a * Number(s.fillOpacity) * Number(s.opacity);
+        if (alpha < 0.02) return null;
+        return [path.getBoundingClientRect(),
+                composite({ fillcolor: `rgba(${r},${g},${b},${alpha})` }, c.plot)];
+      }).filter(Boolean);
+    const areas = Array.from(div.querySelectorAll(".draglayer .nsewdrag"))
+      .map((d) => d.getBoundingClientRect());
+    const update = {};
+    div.querySelectorAll(".annotation").forEach((note) => {
+      const index = note.getAttribute("data-index");
+      const text = note.querySelector("text");
+      if (index === null || !text) return;
+      const box = text.getBoundingClientRect();
+      const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+      const inside = (r) => x >= r.left && x <= r.right && y >= r.top && y <= r.bottom;
+      if (!areas.some(inside)) return; // outside every plot area: on the paper
+      const under = fills.filter(([r]) => inside(r)).pop();
+      if (!under) return;
+      const colour = getComputedStyle(text).fill;
+      if (contrast(colour, under[1]) >= 4.5) return;
+      update[`annotations[${index}].font.color`] =
+        contrast("#111111", under[1]) >= contrast("#ffffff", under[1]) ? "#111111" : "#ffffff";
+    });
+    if (Object.keys(update).length) return Plotly.relayout(div, update);
+  }
+
+
+  // Phone layout: every figure carries a layout for narrow screens (spec.phone: re-wrapped
+  // titles, the legend below; a diagram may bring its own data laid out differently, see
+  // resnet_lib.render.phone_layout), drawn where the viewport is at most 600 px wide.
   const narrow = window.matchMedia("(max-width: 600px)");
 
   function current(figure) {
-    const phone = figure.spec.layout.meta && figure.spec.layout.meta.phone;
+    const phone = figure.spec.phone;
     if (narrow.matches && phone) {
-      const layout = Object.assign({}, phone.layout, { dragmode: false });
-      return { data: phone.data, layout: layout, config: figure.spec.config };
+      return { data: phone.data || figure.spec.data, layout: phone.layout,
+               config: figure.spec.config };
     }
     return figure.spec;
   }
@@ -320,19 +383,26 @@
     const spec = current(figure);
     const dark = document.documentElement.dataset.theme === "dark";
     const c = themeColours();
-    const data = dark ? darkData(spec.data, spec.layout, c) : JSON.parse(JSON.stringify(spec.data));
-    const layout = withoutControls(dark ? darkLayout(spec.layout, c) : spec.layout);
+    const table = spec.data.length > 0
+      && spec.data.every((t) => t.type === "heatmap" && (t.text || t.texttemplate));
+    const layout = withoutControls(dark ? darkLayout(spec.layout, c, table) : spec.layout);
+    const plotColour = opaque(layout.plot_bgcolor) ? layout.plot_bgcolor
+      : (dark ? c.plot : "#ffffff");
+    const data = (dark ? darkData(spec.data, spec.layout, c) : spec.data)
+      .map((trace, i) => barText(JSON.parse(JSON.stringify(trace)), i, spec.layout, plotColour));
     div.dataset.theme = dark ? "dark" : "light";
     div.dataset.variant = spec === figure.spec ? "wide" : "phone";
-    div.style.height = `${layout.height || 450}px`;
-    let done = Plotly.react(div, data, layout, spec.config);
+    let done = Plotly.react(div, { data, layout, config: spec.config,
+                                   frames: figure.spec.frames || [] });
     // A redraw (theme switch, width change) starts from the figure's first state: replay
     // the reader's choices on top of it, in order.
     for (const state of figure.state || []) {
       const item = state.items[state.index];
-      if (state.index !== (state.initial || 0)) done = done.then(() => apply(div, item.method, item.args));
+      if (state.index !== (state.initial || 0)) {
+        done = done.then(() => apply(div, item.method, item.args));
+      }
     }
-    return done;
+    return dark ? done.then(() => fixAnnotationsOnFills(div, c)) : done;
   }
 
   function start() {

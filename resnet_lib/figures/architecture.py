@@ -82,7 +82,9 @@ def resnet_diagram_figure(
         if r is None:
             return "the input image"
         return (f"params: {r.params:,}<br>multiply-adds: {r.macs:,}<br>"
-                f"total stride: {r.stride}<br>receptive field: {r.receptive_field} px")
+                f"total stride: {r.stride}<br>receptive field: {r.receptive_field} px"
+                + (" (larger than the image: it counts the zero padding around it)"
+                   if r.receptive_field > max(h_in, w_in) else ""))
 
     fig.add_trace(go.Scatter(
         x=[xc] * len(boxes), y=ys, mode="text",

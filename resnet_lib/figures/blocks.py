@@ -12,7 +12,7 @@ from torch import nn
 
 from ..analysis import stage_table
 from ..blocks import ZeroPadShortcut
-from ..style import PALETTE, label, style, tint, with_phone_variant
+from ..style import PALETTE, label, style, tint, with_phone_variant, wrap_text
 from .stages import WEIGHTED_STAGES, _si_text
 
 
@@ -83,7 +83,7 @@ def _block_figure(blocks: Mapping[str, Any], title: str, depth: int, *,
     bottom = -(rows - 1) * band - (depth + 1) * _STEP - 0.6
     fig.update_yaxes(visible=False, range=[bottom, 1.15], fixedrange=True)
     per_row = 200 + 95 * depth
-    style(fig, title=title, height=60 + per_row * rows)
+    style(fig, title=wrap_text(title, 34)[0] if stacked else title, height=60 + per_row * rows)
     fig.update_layout(title_font_size=14, margin=dict(l=6, r=6, t=60, b=6))
     return fig
 

@@ -59,7 +59,8 @@ def table1_figure() -> go.Figure:
         for s, label in (("1x1", "paper's Bottleneck (stride on the 1x1, v1)"),
                          ("3x3", "torchvision's Bottleneck (stride on the 3x3, v1.5)"))
     ]
-    fig.update_layout(updatemenus=[dict(buttons=buttons, direction="down", x=0, xanchor="left",
+    fig.update_layout(updatemenus=[dict(name="Bottleneck stride", buttons=buttons,
+                                        direction="down", x=0, xanchor="left",
                                         y=1.12, yanchor="bottom", showactive=True)])
     fig.update_xaxes(side="top", showgrid=False, fixedrange=True)
     fig.update_yaxes(autorange="reversed", showgrid=False, fixedrange=True)

@@ -16,6 +16,7 @@ _SKIP_LOOK = {
     "ResNet-10": (PALETTE["sky"], "solid"),
     "ResNet-34": (PALETTE["blue"], "solid"),
     "pre-act ResNet-34": (PALETTE["green"], "dot"),
+    "ResNet-34, zero-init": (PALETTE["purple"], "dashdot"),
 }
 
 
@@ -27,7 +28,7 @@ def degradation_figure() -> go.Figure:
     """The paper's Table 2: going from 18 to 34 layers hurts a plain net and helps a ResNet.
 
     Bars of ImageNet top-1 validation error (10-crop) for plain-18/34 and ResNet-18/34, as
-    published by He et al. 2015; the numbers are citations from ``paper.TABLE2``.
+    published by He et al. 2016; the numbers are citations from ``paper.TABLE2``.
     """
     fig = go.Figure()
     for family, key, colour in (("plain", "plain", PALETTE["vermillion"]),
@@ -38,7 +39,7 @@ def degradation_figure() -> go.Figure:
             text=[f"{e:.2f}%" for e in errors], textposition="outside", cliponaxis=False,
             hovertemplate=f"{family}-%{{x}}: %{{y:.2f}}% top-1 error<extra></extra>",
         ))
-    style(fig, title="ImageNet top-1 error (He et al. 2015, Table 2): deeper plain is worse",
+    style(fig, title="ImageNet top-1 error (He et al. 2016, Table 2): deeper plain is worse",
           height=380)
     fig.update_layout(barmode="group", title_font_size=14,
                       legend=dict(orientation="h", y=1.0, x=0, yanchor="bottom"))
@@ -53,7 +54,7 @@ def gradient_flow_figure(flow: dict[str, dict[str, float]], *, title: str | None
 
     Args:
         flow: ``{network name: {layer name: gradient norm}}`` in depth order, as returned by
-            ``experiments.gradient_flow``. Dotted vertical lines mark where each stage
+            ``gradients.gradient_flow``. Dotted vertical lines mark where each stage
             (layer1..layer4) begins, read from the layer names.
     """
     if not isinstance(flow, dict) or not flow:

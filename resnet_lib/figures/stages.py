@@ -13,7 +13,7 @@ from plotly.subplots import make_subplots
 from .. import spec
 from ..analysis import stage_table, weighted_layers
 from ..spec import ARCHS, RESNETS
-from ..style import BLOCK_LABELS, PALETTE, label, style
+from ..style import BLOCK_LABELS, PALETTE, label, style, with_phone_variant
 
 #: Rows of ``stage_table`` that hold weights (the two pools have none).
 WEIGHTED_STAGES = ("conv1", "layer1", "layer2", "layer3", "layer4", "fc")
@@ -121,7 +121,8 @@ def stage_costs_figure(
             buttons.append(dict(label=label(arch), method="update",
                                 args=[{"visible": visible}, {"title.text": titles[i]}]))
         fig.update_layout(
-            updatemenus=[dict(buttons=buttons, direction="down", x=1.0, xanchor="right",
+            updatemenus=[dict(name="Network", buttons=buttons, direction="down", x=1.0,
+                              xanchor="right",
                               y=1.13, yanchor="bottom", showactive=True)],
         )
     return fig
@@ -133,11 +134,19 @@ def block_counts_figure(archs: Any = None) -> go.Figure:
     One bar trace per stage (``x`` = blocks of that stage in each network, from ``spec``;
     all five networks by default, else ``archs``: a name, a ``(block, layers)`` pair, or a
     tuple/list of them); the annotation beside each bar is ``weighted_layers(arch).formula``.
+    On a phone the formula moves under the network's name (``style.with_phone_variant``).
     """
     archs = RESNETS if archs is None else _archs_arg(archs)
+    return with_phone_variant(_block_counts(archs, phone=False), _block_counts(archs, phone=True))
+
+
+def _block_counts(archs: tuple[Any, ...], *, phone: bool) -> go.Figure:
     # A pair's label already names its block.
     names = [f"{label(a)} ({BLOCK_LABELS[spec.resolve(a).block]})" if isinstance(a, str)
              else label(a) for a in archs]
+    formulas = [f"{weighted_layers(a).formula} layers" for a in archs]
+    if phone:
+        names = [f"{label(a)}<br>{f}" for a, f in zip(archs, formulas, strict=True)]
     layers = [spec.resolve(a).layers for a in archs]
     fig = go.Figure()
     for s, stage in enumerate(("layer1", "layer2", "layer3", "layer4")):
@@ -147,16 +156,21 @@ def block_counts_figure(archs: Any = None) -> go.Figure:
             text=counts, textposition="inside", insidetextanchor="middle",
             hovertemplate=f"%{{y}}<br>{stage}: %{{x}} blocks<extra></extra>",
         ))
-    for name, arch, ls in zip(names, archs, layers, strict=True):
-        fig.add_annotation(x=sum(ls), y=name, xanchor="left", xshift=6, showarrow=False,
-                           text=f"{weighted_layers(arch).formula} layers")
-    style(fig, title="Same stages, different block counts: the ResNet family",
-          height=120 + 56 * len(archs))
+    if not phone:
+        for name, formula, ls in zip(names, formulas, layers, strict=True):
+            fig.add_annotation(x=sum(ls), y=name, xanchor="left", xshift=6, showarrow=False,
+                               text=formula)
+    title = "Same stages, different block counts: the ResNet family"
+    if phone:
+        title = "Same stages, different block<br>counts: the ResNet family"
+    style(fig, title=title, height=(160 if phone else 120) + (70 if phone else 56) * len(archs))
     longest = max(sum(ls) for ls in layers)
     fig.update_layout(barmode="stack", legend=dict(orientation="h", y=-0.25, x=0),
                       legend_traceorder="normal", title_font_size=14)
-    fig.update_xaxes(title_text="residual blocks (count)", range=[0, longest * 1.8])
-    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title_text="residual blocks (count)",
+                     range=[0, longest * (1.05 if phone else 1.8)])
+    fig.update_yaxes(autorange="reversed", tickfont_size=11 if phone else None)
+    if phone:
+        fig.update_layout(margin=dict(l=10, r=10, t=70, b=110),
+                          legend=dict(y=0, yref="container", yanchor="bottom"))
     return fig
-
-
