@@ -283,6 +283,11 @@ def test_answers_stay_hidden_until_the_learner_opens_them(lab, name):
         # jupyterlab-myst renders some of them open. This test is for the <details> format.
         pytest.skip(f"{name}: answers still in MyST dropdowns, not yet <details> blocks")
     page = lab["open"](name)
+    # Lab renders a markdown cell when it first scrolls into view: bring the end into view.
+    page.locator(".jp-MarkdownCell").last.scroll_into_view_if_needed()
+    with contextlib.suppress(Exception):  # on a timeout, the assertion says what was found
+        page.wait_for_function(f"document.querySelectorAll('.jp-MarkdownCell details').length"
+                               f" >= {in_source}", timeout=30_000)
     answers = check_yourself_answers(page)
     assert in_source >= 1 and len(answers) == in_source, (len(answers), in_source)
     for details in answers:
