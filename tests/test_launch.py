@@ -34,6 +34,9 @@ def test_binder_pins_agree_with_requirements_on_every_shared_package():
     binder = pins(ROOT / "binder" / "requirements.txt")
     shared = project.keys() & binder.keys()
     assert {"torch", "torchinfo", "plotly", "ipywidgets", "numpy"} <= shared
+    # The learner's front end is pinned too: JupyterLab and the MyST extension that renders
+    # the chapters' citations, cross-references and admonitions.
+    assert {"jupyterlab", "jupyterlab-myst"} <= binder.keys()
     # A local label such as +cpu names the build, not a different release.
     mismatched = {p: (project[p], binder[p]) for p in shared
                   if project[p].split("+")[0] != binder[p].split("+")[0]}
