@@ -144,7 +144,10 @@ def lab(tmp_path_factory) -> Iterator[dict]:
                 r.abort()
 
         def open_notebook(name: str):
+            shut_down_kernels(base, token)  # one chapter's kernel at a time (each holds torch)
             page = context.new_page()
+            for earlier in [p for p in context.pages if p is not page]:
+                earlier.close()
             page.set_default_timeout(120_000)
             page.on("pageerror", lambda e: errors.append(f"{name}: {e}"))
             page.route("**/*", route)
@@ -157,6 +160,17 @@ def lab(tmp_path_factory) -> Iterator[dict]:
 
         yield {"open": open_notebook, "foreign": foreign, "errors": errors}
     assert not foreign, f"the learner's browser asked for non-local resources: {foreign}"
+
+
+def shut_down_kernels(base: str, token: str) -> None:
+    """Shut down every kernel of the server (through its REST API, as Lab's Kernel menu does)."""
+    headers = {"Authorization": f"token {token}"}
+    with urllib.request.urlopen(urllib.request.Request(f"{base}/api/kernels",
+                                                       headers=headers), timeout=10) as r:
+        kernels = json.load(r)
+    for kernel in kernels:
+        urllib.request.urlopen(urllib.request.Request(
+            f"{base}/api/kernels/{kernel['id']}", method="DELETE", headers=headers), timeout=30)
 
 
 def wait_for_kernel(page, base: str, token: str, name: str) -> None:
