@@ -124,7 +124,8 @@ def jupyterlab(notebooks: Path, home: Path) -> Iterator[tuple[str, str]]:
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory) -> Iterator[dict]:
     """One server and one browser for the module; ``lab["open"](name)`` opens a notebook in a
-    new tab and returns the page. ``lab["foreign"]`` lists every non-local request."""
+    new tab and returns the page. At the end, no request may have left 127.0.0.1 and no
+    uncaught error may have reached the page."""
     home = tmp_path_factory.mktemp("jupyterlab")
     notebooks = home / "book"
     notebooks.mkdir()
@@ -160,6 +161,7 @@ def lab(tmp_path_factory) -> Iterator[dict]:
 
         yield {"open": open_notebook, "foreign": foreign, "errors": errors}
     assert not foreign, f"the learner's browser asked for non-local resources: {foreign}"
+    assert not errors, f"uncaught errors in JupyterLab's page: {errors}"
 
 
 def shut_down_kernels(base: str, token: str) -> None:
@@ -216,7 +218,7 @@ def expected_shapes(arch: str, size: int, stem: str) -> list[str]:
     return [f"{rows[n].channels}×{rows[n].height}×{rows[n].width}" for n in STAGE_NAMES]
 
 
-def shape_labels(page, explorer) -> list[str]:
+def shape_labels(explorer) -> list[str]:
     """The explorer figure's bar labels of its first panel (one per stage), as drawn."""
     texts = explorer.locator(".js-plotly-plot .bartext").all_text_contents()
     return [t for t in texts if "×" in t]
@@ -239,7 +241,7 @@ def test_live_explorer_redraws_what_stage_table_computes(lab):
                 arg=[".widget-vbox .js-plotly-plot .bartext", want], timeout=30_000)
         except Exception:
             pass  # the assertion below says what was drawn instead
-        assert shape_labels(page, explorer) == want, (arch, size, stem)
+        assert shape_labels(explorer) == want, (arch, size, stem)
         title = explorer.locator(".js-plotly-plot .gtitle").first.text_content()
         assert f"{size}×{size}" in title, title
 
