@@ -152,7 +152,8 @@ def lab(tmp_path_factory) -> Iterator[dict]:
             page.set_default_timeout(120_000)
             page.on("pageerror", lambda e: errors.append(f"{name}: {e}"))
             page.route("**/*", route)
-            page.goto(f"{base}/lab/tree/{name}?token={token}")
+            # ?reset: a fresh workspace, so the tabs of earlier tests are not reopened.
+            page.goto(f"{base}/lab/tree/{name}?reset&token={token}")
             # Rendered markdown: jupyterlab-myst's renderer, or Lab's own without it.
             page.wait_for_selector(".jp-MarkdownCell .myst, .jp-MarkdownCell .jp-RenderedMarkdown",
                                    state="attached")
