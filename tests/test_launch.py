@@ -121,6 +121,10 @@ def test_every_chapter_starts_with_the_same_hidden_setup_cell():
     hidden = [name for name, cell in cells.items()
               if "remove-cell" not in cell.metadata.get("tags", [])]
     assert not hidden, f"setup cell not tagged remove-cell in {hidden}"
+    # Jupyter (Lab, Notebook, Binder) shows it collapsed: the chapter opens on its title.
+    shown = [name for name, cell in cells.items()
+             if not cell.metadata.get("jupyter", {}).get("source_hidden")]
+    assert not shown, f"setup cell not collapsed (jupyter.source_hidden) in {shown}"
     # It must stop the notebook itself, not let later cells fail one by one.
     assert "raise " in first and "_render_traceback_" in first and "make setup" in first
 
