@@ -50,6 +50,21 @@ SOURCES = {
                     "(num_params, _ops = GFLOPS, _metrics ImageNet-1K acc@1/acc@5, 1-crop)"),
     "h200": ("measured 2026-11-28 on one NVIDIA H200, torch 2.11, torchvision 0.26, "
              "bf16 autocast, channels_last, batch 256, 224x224"),
+    "table4": (f"{PAPER}, Table 4 (top-1/top-5 error %, single-model results, ImageNet "
+               "validation)"),
+    "sec3.4": f"{PAPER}, Sec. 3.4 (Implementation)",
+    "torchvision_weights": ("torchvision 0.29.1, <Model>_Weights.IMAGENET1K_V1/_V2.meta "
+                            "(_metrics ImageNet-1K acc@1/acc@5 in %, single crop; recipe; "
+                            "_docs) and the weights' eval transform (resize size)"),
+    "torchvision_v1_recipe": ("torchvision references/classification/train.py defaults "
+                              "(90 epochs, SGD lr 0.1 momentum 0.9, weight decay 1e-4, "
+                              "StepLR 30 epochs x 0.1, 32 images per GPU on 8 GPUs), per "
+                              "references/classification/README.md and pytorch/vision#4390"),
+    "torchvision_v2_recipe": ("pytorch/vision#3995 (the training command of the 'new recipe' "
+                              "quoted in the thread), pytorch/vision#5084 (repeated "
+                              "augmentation, Acc@1 80.858 for ResNet-50) and the PyTorch blog "
+                              "'How to Train State-Of-The-Art Models Using TorchVision's "
+                              "Latest Primitives' (Vryniotis, 2021)"),
 }
 
 DEPTHS = {"resnet18": 18, "resnet34": 34, "resnet50": 50, "resnet101": 101, "resnet152": 152}
@@ -153,6 +168,48 @@ TABLE3: dict[str, PaperError] = {
     "resnet152": PaperError(21.43, 5.71, SOURCES["table3"]),
 }
 
+# Table 4: "single-model results" for ResNet-34 B/C and ResNet-50/101/152 (option B). The
+# table does not say how it tested; Sec. 3.4 says "For best results, we adopt the fully-
+# convolutional form ... and average the scores at multiple scales", which Table 4's lower
+# errors suggest (our reading, not the paper's statement). Read from the paper's text.
+TABLE4: dict[str, PaperError] = {
+    "resnet34_B": PaperError(21.84, 5.71, SOURCES["table4"]),
+    "resnet34_C": PaperError(21.53, 5.60, SOURCES["table4"]),
+    "resnet50": PaperError(20.74, 5.25, SOURCES["table4"]),
+    "resnet101": PaperError(19.87, 4.60, SOURCES["table4"]),
+    "resnet152": PaperError(19.38, 4.49, SOURCES["table4"]),
+}
+# Table 5: the ensemble of six models that won ILSVRC 2015, top-5 error on the test set.
+PAPER_ENSEMBLE_TOP5 = 3.57
+
+# Sec. 4.1: "The models are trained on the 1.28 million training images".
+PAPER_IMAGENET_TRAIN_IMAGES = 1.28e6
+
+# --- The paper's training recipe (Sec. 3.4), as numbers --------------------------------------
+PAPER_RECIPE: dict[str, Any] = {
+    "optimizer": "SGD", "momentum": 0.9, "weight_decay": 1e-4, "batch": 256,
+    "lr": 0.1, "lr_schedule": "divided by 10 when the error plateaus",
+    "iterations": 60 * 10**4, "scale_augmentation": (256, 480), "crop": 224,
+    "init": "He et al. 2015 (Delving deep into rectifiers)", "dropout": False,
+    "test_scales": (224, 256, 384, 480, 640), "source": SOURCES["sec3.4"],
+}
+# torchvision's reference script: the recipe of the IMAGENET1K_V1 weights of ResNet-18..152.
+TORCHVISION_V1_RECIPE: dict[str, Any] = {
+    "optimizer": "SGD", "momentum": 0.9, "weight_decay": 1e-4, "batch": 32 * 8,
+    "lr": 0.1, "lr_schedule": "StepLR", "lr_step_size": 30, "lr_gamma": 0.1, "epochs": 90,
+    "source": SOURCES["torchvision_v1_recipe"],
+}
+# The "new recipe" of the IMAGENET1K_V2 weights, flag by flag as in pytorch/vision#3995.
+TORCHVISION_V2_RECIPE: dict[str, Any] = {
+    "optimizer": "SGD", "lr": 0.5, "lr_schedule": "cosine annealing",
+    "lr_warmup_epochs": 5, "lr_warmup": "linear", "lr_warmup_decay": 0.01, "lr_min": 0.0,
+    "epochs": 600,
+    "weight_decay": 2e-5, "norm_weight_decay": 0.0, "label_smoothing": 0.1,
+    "mixup_alpha": 0.2, "cutmix_alpha": 1.0, "auto_augment": "TrivialAugment (ta_wide)",
+    "random_erase": 0.1, "ema": True, "val_resize": 232,
+    "source": SOURCES["torchvision_v2_recipe"],
+}
+
 # --- torchvision's published metadata (IMAGENET1K_V1 weights) -----------------------------
 
 
@@ -175,6 +232,78 @@ TORCHVISION: dict[str, Published] = {
     "resnet101": Published(44_549_160, 7.801, 77.374, 93.546, SOURCES["torchvision"]),
     "resnet152": Published(60_192_808, 11.514, 78.312, 94.046, SOURCES["torchvision"]),
 }
+
+
+
+@dataclass(frozen=True)
+class WeightsAccuracy:
+    """One set of torchvision's pretrained weights: ImageNet-1K top-1/top-5 accuracy in %
+    (single crop, at ``eval_resize`` then a 224 crop), parameters, GFLOPS (= G multiply-adds)
+    and the recipe link from its metadata."""
+
+    model: str
+    weights: str
+    acc1: float
+    acc5: float
+    params: int
+    gflops: float
+    eval_resize: int
+    recipe: str
+    source: str
+
+
+_REF = "https://github.com/pytorch/vision/tree/main/references/classification"
+_V1, _V1X = f"{_REF}#resnet", f"{_REF}#resnext"
+_ISSUE = "https://github.com/pytorch/vision/issues/3995"
+_V2, _V2FR = f"{_ISSUE}#new-recipe", f"{_ISSUE}#new-recipe-with-fixres"
+_V2_R50 = f"{_ISSUE}#issuecomment-1013906621"
+_WIDE_V1 = "https://github.com/pytorch/vision/pull/912#issue-445437439"
+_X64 = "https://github.com/pytorch/vision/pull/5935"
+
+
+def _w(model: str, weights: str, acc1: float, acc5: float, params: int, gflops: float,
+       eval_resize: int, recipe: str) -> WeightsAccuracy:
+    return WeightsAccuracy(model, weights, acc1, acc5, params, gflops, eval_resize, recipe,
+                           SOURCES["torchvision_weights"])
+
+
+# Every IMAGENET1K weight torchvision 0.29.1 publishes for the ten models (resnet18/34 have
+# only V1; resnext101_64x4d only V1, trained with the new recipe). Typed from the metadata.
+TORCHVISION_WEIGHTS: dict[tuple[str, str], WeightsAccuracy] = {
+    (w.model, w.weights): w for w in (
+        _w("resnet18", "IMAGENET1K_V1", 69.758, 89.078, 11_689_512, 1.814, 256, _V1),
+        _w("resnet34", "IMAGENET1K_V1", 73.314, 91.420, 21_797_672, 3.664, 256, _V1),
+        _w("resnet50", "IMAGENET1K_V1", 76.130, 92.862, 25_557_032, 4.089, 256, _V1),
+        _w("resnet50", "IMAGENET1K_V2", 80.858, 95.434, 25_557_032, 4.089, 232, _V2_R50),
+        _w("resnet101", "IMAGENET1K_V1", 77.374, 93.546, 44_549_160, 7.801, 256, _V1),
+        _w("resnet101", "IMAGENET1K_V2", 81.886, 95.780, 44_549_160, 7.801, 232, _V2),
+        _w("resnet152", "IMAGENET1K_V1", 78.312, 94.046, 60_192_808, 11.514, 256, _V1),
+        _w("resnet152", "IMAGENET1K_V2", 82.284, 96.002, 60_192_808, 11.514, 232, _V2),
+        _w("resnext50_32x4d", "IMAGENET1K_V1", 77.618, 93.698, 25_028_904, 4.23, 256, _V1X),
+        _w("resnext50_32x4d", "IMAGENET1K_V2", 81.198, 95.340, 25_028_904, 4.23, 232, _V2),
+        _w("resnext101_32x8d", "IMAGENET1K_V1", 79.312, 94.526, 88_791_336, 16.414, 256, _V1X),
+        _w("resnext101_32x8d", "IMAGENET1K_V2", 82.834, 96.228, 88_791_336, 16.414, 232, _V2FR),
+        _w("resnext101_64x4d", "IMAGENET1K_V1", 83.246, 96.454, 83_455_272, 15.46, 232, _X64),
+        _w("wide_resnet50_2", "IMAGENET1K_V1", 78.468, 94.086, 68_883_240, 11.398, 256, _WIDE_V1),
+        _w("wide_resnet50_2", "IMAGENET1K_V2", 81.602, 95.758, 68_883_240, 11.398, 232, _V2FR),
+        _w("wide_resnet101_2", "IMAGENET1K_V1", 78.848, 94.284, 126_886_696, 22.753, 256,
+           _WIDE_V1),
+        _w("wide_resnet101_2", "IMAGENET1K_V2", 82.510, 96.020, 126_886_696, 22.753, 232, _V2),
+    )
+}
+
+
+def published_accuracy(model: str, weights: str = "IMAGENET1K_V1") -> WeightsAccuracy:
+    """torchvision's published accuracy of one set of weights, e.g. ("resnet50", "...V2")."""
+    models = sorted({m for m, _ in TORCHVISION_WEIGHTS})
+    if not isinstance(model, str) or model not in models:
+        raise ValueError(f"model must be one of {', '.join(models)}; got {model!r}")
+    names = sorted(w for m, w in TORCHVISION_WEIGHTS if m == model)
+    if weights not in names:
+        raise ValueError(f"weights for {model} must be one of {', '.join(names)}; "
+                         f"got {weights!r}")
+    return TORCHVISION_WEIGHTS[model, weights]
+
 
 # --- Throughput measured elsewhere, cited with its setup ----------------------------------
 # The same schema as the JSON that benchmarks/gpu_throughput.py writes, so that
@@ -370,4 +499,7 @@ __all__ = [
     "TABLE1_MAXPOOL", "TABLE1_OUTPUT", "TABLE1_STAGES", "TABLE2", "TABLE3", "TORCHVISION",
     "TORCHVISION_STAGE", "Table1Column", "format_layout", "one_decimal_consistent",
     "table1_cells", "table1_from_code", "torchvision_comparison",
+    "PAPER_ENSEMBLE_TOP5", "PAPER_IMAGENET_TRAIN_IMAGES", "PAPER_RECIPE", "TABLE4",
+    "TORCHVISION_V1_RECIPE", "TORCHVISION_V2_RECIPE", "TORCHVISION_WEIGHTS", "WeightsAccuracy",
+    "published_accuracy",
 ]

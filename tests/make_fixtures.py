@@ -8,10 +8,17 @@ writes plain-JSON fixtures under tests/fixtures/ that the tests read:
   torchvision_models.json   structure: parameter counts, Conv2d counts, state_dict
                             layout, per-module output shapes, FLOPs (FlopCounterMode)
   torchvision_outputs.json  logits for deterministic weights/inputs (tests/deterministic.py)
+  torchvision_weights.json  the published metadata of every pretrained weight of the ten
+                            models (``<Model>_Weights.<NAME>.meta`` and the eval transform):
+                            parameters, GFLOPS, ImageNet-1K acc@1/acc@5, recipe link, notes.
+                            Nothing is downloaded: the metadata ships inside torchvision.
 
 Models: resnet18/34/50/101/152 as torchvision builds them ("v1.5": stride 2 on the 3x3
-conv2 of a Bottleneck) and resnet50/101/152 in the paper's "v1" form (stride 2 on the
-first 1x1 conv1), made by moving the stride on torchvision's own model.
+conv2 of a Bottleneck), resnet50/101/152 in the paper's "v1" form (stride 2 on the
+first 1x1 conv1), made by moving the stride on torchvision's own model, and the family
+built on the same Bottleneck: resnext50_32x4d, resnext101_32x8d, resnext101_64x4d (grouped
+3x3 conv), wide_resnet50_2, wide_resnet101_2 (twice the inner width). The family gets three
+shape sizes instead of six (their layouts repeat the plain ResNets'; the files stay small).
 
 Regenerate (never install torchvision into the project's .venv):
   python3 -m venv /tmp/tv && /tmp/tv/bin/pip install torch==2.14.1 torchvision==0.29.1
@@ -39,10 +46,22 @@ from deterministic import deterministic_input, deterministic_state_dict  # noqa:
 OUT_DIR = HERE / "fixtures"
 DEPTHS = [18, 34, 50, 101, 152]
 V1_DEPTHS = [50, 101, 152]
+FAMILY = ["resnext50_32x4d", "resnext101_32x8d", "resnext101_64x4d", "wide_resnet50_2",
+          "wide_resnet101_2"]
+# The weights enum of each builder, as torchvision names it.
+WEIGHTS = {
+    "resnet18": "ResNet18_Weights", "resnet34": "ResNet34_Weights",
+    "resnet50": "ResNet50_Weights", "resnet101": "ResNet101_Weights",
+    "resnet152": "ResNet152_Weights", "resnext50_32x4d": "ResNeXt50_32X4D_Weights",
+    "resnext101_32x8d": "ResNeXt101_32X8D_Weights",
+    "resnext101_64x4d": "ResNeXt101_64X4D_Weights",
+    "wide_resnet50_2": "Wide_ResNet50_2_Weights", "wide_resnet101_2": "Wide_ResNet101_2_Weights",
+}
 SHAPE_SIZES = {"224x224": (224, 224), "225x225": (225, 225), "97x97": (97, 97),
                "32x32": (32, 32), "64x64": (64, 64), "160x240": (160, 240)}
 OUTPUT_INPUTS = {"2x3x64x64": (2, 3, 64, 64)}
 ODD_INPUT = {"2x3x97x97": (2, 3, 97, 97)}  # only for resnet18 and resnet50 (size)
+FAMILY_SHAPE_SIZES = ("224x224", "97x97", "160x240")
 NAMED = {"conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4",
          "avgpool", "fc"}
 BLOCK = re.compile(r"^layer[1-4]\.\d+$")
@@ -100,7 +119,8 @@ def structure(key: str) -> dict:
     info["stage_flops_224"] = {s: sum(counts.get(f"ResNet.{s}", {}).values())
                                for s in ["conv1", "layer1", "layer2", "layer3", "layer4", "fc"]}
     info["output_shapes"], info["call_shapes"] = {}, {}
-    for size_key, hw in SHAPE_SIZES.items():
+    sizes = {k: v for k, v in SHAPE_SIZES.items() if key not in FAMILY or k in FAMILY_SHAPE_SIZES}
+    for size_key, hw in sizes.items():
         calls = output_shapes(model, hw)
         info["output_shapes"][size_key] = {n: c[0] for n, c in calls.items()}
         info["call_shapes"][size_key] = {n: c for n, c in calls.items() if len(c) > 1}
@@ -140,6 +160,31 @@ def outputs(key: str, inputs: dict[str, tuple[int, ...]]) -> dict:
     return result
 
 
+def weights_meta(key: str) -> dict:
+    """Every published weight of one builder: its ``meta`` and its evaluation transform."""
+    enum = getattr(torchvision.models, WEIGHTS[key])
+    out = {}
+    for w in enum:
+        meta = w.meta
+        metrics = meta["_metrics"]["ImageNet-1K"]
+        t = w.transforms()
+        out[w.name] = {
+            "num_params": meta["num_params"],
+            "gflops": meta["_ops"],
+            "file_size_mb": meta["_file_size"],
+            "acc1": metrics["acc@1"],
+            "acc5": metrics["acc@5"],
+            "recipe": meta["recipe"],
+            "docs": " ".join(meta["_docs"].split()),
+            "min_size": list(meta["min_size"]),
+            "eval_resize_size": list(t.resize_size),
+            "eval_crop_size": list(t.crop_size),
+            "interpolation": str(t.interpolation.value),
+        }
+    out["DEFAULT"] = enum.DEFAULT.name
+    return out
+
+
 def dump(obj, level: int = 0) -> str:
     """JSON with one dict entry or list row per line, innermost lists kept on one line."""
     pad, inner = " " * level, " " * (level + 1)
@@ -153,7 +198,7 @@ def dump(obj, level: int = 0) -> str:
 
 
 def main() -> None:
-    keys = [f"resnet{d}" for d in DEPTHS] + [f"resnet{d}_v1" for d in V1_DEPTHS]
+    keys = [f"resnet{d}" for d in DEPTHS] + [f"resnet{d}_v1" for d in V1_DEPTHS] + FAMILY
     provenance = {
         "torch": torch.__version__, "torchvision": torchvision.__version__,
         "date_utc": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -163,7 +208,8 @@ def main() -> None:
     }
     models_prov = dict(provenance, notes=(
         "output_shapes[size][module] = output shape of the module's FIRST call, batch 1, "
-        "input 3xHxW with size 'HxW'; call_shapes lists every call's shape for modules "
+        "input 3xHxW with size 'HxW' (six sizes for resnet*, three for the ResNeXt and Wide "
+        "ResNet models); call_shapes lists every call's shape for modules "
         "called more than once (a block's shared relu). Modules: every leaf plus conv1, bn1, "
         "relu, maxpool, layer1..4, each block layerX.i, avgpool, fc. FLOPs from "
         "torch.utils.flop_counter.FlopCounterMode at 1x3x224x224: only conv and linear "
@@ -183,9 +229,24 @@ def main() -> None:
                     inputs="tests/deterministic.py deterministic_input(n, c, h, w), float64",
                     rounding="every float rounded to 10 significant digits",
                     pooled_sum="per sample, sum of the avgpool output (flattened)")
+    weights = {key: weights_meta(key) for key in WEIGHTS}
+    weights_prov = dict(provenance, notes=(
+        "weights[model][NAME] for every member of torchvision.models.<Model>_Weights: "
+        "num_params, gflops (meta['_ops']: torchvision's GFLOPS, which count multiply-adds), "
+        "file_size_mb (meta['_file_size']), acc1/acc5 (meta['_metrics']['ImageNet-1K'], "
+        "percent, single crop at the eval transform's sizes), recipe (meta['recipe']), "
+        "docs (meta['_docs']), min_size, and the eval transform's resize_size, crop_size "
+        "and interpolation. weights[model]['DEFAULT'] names the enum's DEFAULT member. "
+        "Read from the metadata shipped inside torchvision; nothing was downloaded."))
+    for key, ws in weights.items():
+        for name, w in ws.items():
+            if name != "DEFAULT":
+                print(f"  {key:17s} {name:15s} acc@1 {w['acc1']:.3f} acc@5 {w['acc5']:.3f} "
+                      f"GFLOPS {w['gflops']:.2f} params {w['num_params']:,}")
     OUT_DIR.mkdir(exist_ok=True)
     files = {"torchvision_models.json": {"provenance": models_prov, "models": structures},
-             "torchvision_outputs.json": {"provenance": out_prov, "outputs": outs}}
+             "torchvision_outputs.json": {"provenance": out_prov, "outputs": outs},
+             "torchvision_weights.json": {"provenance": weights_prov, "weights": weights}}
     for name, data in files.items():
         path = OUT_DIR / name
         path.write_text(dump(data) + "\n")

@@ -3,7 +3,8 @@
 The fixtures under tests/fixtures/ were written by tests/make_fixtures.py with real
 torchvision 0.29.1 (in a throwaway venv; torchvision is never a project dependency). Keys
 "<name>_v1" are torchvision's model with the Bottleneck stride moved to the first 1x1 conv,
-which is what ``stride_in="1x1"`` must reproduce.
+which is what ``stride_in="1x1"`` must reproduce. The ResNeXt and Wide ResNet keys are
+torchvision's builders of the same names (grouped or twice as wide 3x3 in the Bottleneck).
 """
 
 from __future__ import annotations
@@ -22,12 +23,21 @@ import resnet_lib as R
 FIXTURES = Path(__file__).parent / "fixtures"
 MODELS = json.loads((FIXTURES / "torchvision_models.json").read_text())["models"]
 OUTPUTS = json.loads((FIXTURES / "torchvision_outputs.json").read_text())["outputs"]
-KEYS = sorted(MODELS)  # resnet18..152 and resnet50/101/152_v1
+KEYS = sorted(MODELS)  # resnet18..152, resnet50/101/152_v1, the ResNeXt and Wide ResNets
+FAMILY = {"resnext50_32x4d", "resnext101_32x8d", "resnext101_64x4d", "wide_resnet50_2",
+          "wide_resnet101_2"}
+
+
+def split_key(key: str) -> tuple[str, dict[str, str]]:
+    """Fixture key -> (builder name, options): "resnet50_v1" -> ("resnet50", stride on 1x1)."""
+    if key.endswith("_v1"):
+        return key.removesuffix("_v1"), {"stride_in": "1x1"}
+    return key, {}
 
 
 def build(key: str) -> R.ResNet:
-    name, _, v1 = key.partition("_")
-    return R.build(name, stride_in="1x1" if v1 else "3x3")
+    name, options = split_key(key)
+    return R.build(name, **options)
 
 
 def parse_size(key: str) -> tuple[int, int]:
@@ -35,10 +45,17 @@ def parse_size(key: str) -> tuple[int, int]:
     return int(h), int(w)
 
 
-def test_fixtures_cover_all_depths_and_both_stride_placements():
+def test_fixtures_cover_all_depths_both_stride_placements_and_the_family():
     assert set(KEYS) == {f"resnet{d}" for d in (18, 34, 50, 101, 152)} | {
         f"resnet{d}_v1" for d in (50, 101, 152)
-    }
+    } | FAMILY
+
+
+@pytest.mark.parametrize("key", sorted(FAMILY))
+def test_family_builders_are_exported_like_torchvisions(key):
+    """``resnet_lib.resnext50_32x4d()`` etc. exist, as in torchvision, and equal build(key)."""
+    model = getattr(R, key)()
+    assert [[k, list(v.shape)] for k, v in model.state_dict().items()] == MODELS[key]["state_dict"]
 
 
 @pytest.mark.parametrize("key", KEYS)
@@ -52,8 +69,7 @@ def test_parameter_and_conv2d_counts(key):
     model = build(key)
     assert R.count_params(model) == MODELS[key]["params"]
     assert sum(isinstance(m, nn.Conv2d) for m in model.modules()) == MODELS[key]["conv2d_count"]
-    name = key.split("_")[0]
-    options = {"stride_in": "1x1"} if key.endswith("_v1") else {}
+    name, options = split_key(key)
     assert R.stage_table(name, **options).params == MODELS[key]["params"]
     assert R.weighted_layers(name).conv2d == MODELS[key]["conv2d_count"]
 
@@ -88,8 +104,7 @@ def test_every_module_output_shape_matches_torchvision(key):
 
 @pytest.mark.parametrize("key", KEYS)
 def test_stage_table_shapes_match_torchvision_at_every_fixture_size(key):
-    name = key.split("_")[0]
-    options = {"stride_in": "1x1"} if key.endswith("_v1") else {}
+    name, options = split_key(key)
     for size_key, ref in MODELS[key]["output_shapes"].items():
         for row in R.stage_table(name, parse_size(size_key), **options):
             expected = ref[row.name]
@@ -100,8 +115,7 @@ def test_stage_table_shapes_match_torchvision_at_every_fixture_size(key):
 
 @pytest.mark.parametrize("key", KEYS)
 def test_stage_table_macs_match_torchvision_flop_counter_per_stage(key):
-    name = key.split("_")[0]
-    options = {"stride_in": "1x1"} if key.endswith("_v1") else {}
+    name, options = split_key(key)
     rows = R.stage_table(name, 224, **options)
     ref = MODELS[key]
     assert rows.macs * 2 == ref["flops_224"]

@@ -1,0 +1,102 @@
+"""The six chapters on structure, names, depth, training, building and the family: stored clean,
+built on the chapter template, every reference resolvable, every quoted number checked.
+
+They are executed by the book build (tests/test_book.py); here only what can be read from the
+stored notebooks is checked, plus the sentences they quote from their sources.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from resnet_lib import paper
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = ["10_structure", "11_terminology", "12_depth", "13_training", "14_build",
+            "15_family"]
+HIDDEN = {"remove-cell", "remove-input"}
+
+
+def read(name: str) -> nbformat.NotebookNode:
+    return nbformat.read(ROOT / "chapters" / f"{name}.ipynb", as_version=4)
+
+
+def markdown(nb: nbformat.NotebookNode) -> str:
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+def test_the_chapters_are_in_the_table_of_contents():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [ch["file"] for part in toc["parts"] for ch in part["chapters"]]
+    for name in CHAPTERS:
+        assert files.count(f"chapters/{name}") == 1, name
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_chapter_follows_the_template(name):
+    nb = read(name)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code), "strip outputs"
+    first = code[0]
+    assert first.metadata.get("tags") == ["remove-cell"]
+    assert "use_book_renderer()" in first.source and "except ModuleNotFoundError" in first.source
+    text = markdown(nb)
+    outside_fences = re.sub(r"```.*?```", "", text, flags=re.S)
+    assert len(re.findall(r"^# ", outside_fences, flags=re.M)) == 1
+    intro = nb.cells[0].source
+    assert intro.startswith("# ") and "After this page you can" in intro  # the promise
+    # Short visible code cells; the hidden checks may be a little longer.
+    for c in code[1:]:
+        hidden = HIDDEN & set(c.metadata.get("tags", []))
+        assert len(c.source.splitlines()) <= (16 if hidden else 12), c.source[:60]
+    # "Check yourself": 2-4 answers in <details>, each followed by a hidden cell checking it.
+    tail = nb.cells[[i for i, c in enumerate(nb.cells) if c.cell_type == "markdown"
+                     and "## Check yourself" in c.source][0]:]
+    answers = [i for i, c in enumerate(tail) if c.cell_type == "markdown"
+               and c.source.startswith("<details>\n<summary>Answer</summary>")]
+    assert 2 <= len(answers) <= 4
+    for i in answers:
+        assert tail[i].source.rstrip().endswith("</details>")
+        check = tail[i + 1]
+        assert check.cell_type == "code" and "remove-input" in check.metadata.get("tags", [])
+        assert "assert" in check.source
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_every_citation_and_cross_reference_resolves(name):
+    text = markdown(read(name))
+    bib = (ROOT / "references.bib").read_text()
+    keys = set(re.findall(r"^@\w+\{([^,]+),", bib, flags=re.M))
+    cited = {k.strip() for group in re.findall(r"\{cite\}`([^`]+)`", text)
+             for k in group.split(",")}
+    assert cited <= keys, cited - keys
+    for target in re.findall(r"\{doc\}`([^`]+)`", text):
+        assert (ROOT / "chapters" / f"{target}.ipynb").is_file(), target
+
+
+def test_quotes_from_the_paper_are_its_words():
+    """Sentences the chapters quote, as the paper (arXiv:1512.03385) prints them."""
+    structure = markdown(read("10_structure"))
+    assert ('"can be directly\nused when the input and output are of the same dimensions '
+            '(solid line shortcuts in Fig. 3)"') in structure
+    training = markdown(read("13_training"))
+    for quoted in ('"right after each convolution and before activation"',
+                   '"is divided by 10 when the error plateaus"', '"we do not use\ndropout"'):
+        assert quoted in training, quoted
+    r = paper.PAPER_RECIPE
+    assert (r["lr"], r["momentum"], r["weight_decay"], r["batch"]) == (0.1, 0.9, 1e-4, 256)
+    assert "between 256 and 480" in training and r["scale_augmentation"] == (256, 480)
+
+
+def test_a_known_wrong_claim_does_not_come_back():
+    """The seed page's 'ResNet-34 has 10 residual blocks' is only ever quoted to be corrected."""
+    text = markdown(read("10_structure"))
+    assert '"ResNet-34 has 10 residual blocks"' in text and "16 blocks" in text
+    for name in CHAPTERS:
+        other = markdown(read(name)).replace('"ResNet-34 has 10 residual blocks"', "")
+        assert not re.search(r"ResNet-34 has 10 (residual )?blocks", other), name
