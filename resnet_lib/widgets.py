@@ -27,7 +27,12 @@ from .figures.explorer import refresh_stage_figure, stage_figure
 from .style import STEM_LABELS, STRIDE_LABELS
 from .style import label as arch_label
 
+# Labels are never cut: every description takes the width its text needs ("initial"), and
+# toggle buttons are as wide as their label (ipywidgets' default is a fixed width that turns
+# "v1.5: stride on the 3×3" into "v1.5: stride on th…"). Rows wrap on a narrow notebook.
 _WIDE = {"description_width": "initial"}
+_BUTTONS = {"description_width": "initial", "button_width": "auto"}
+_WRAP = {"flex_flow": "row wrap", "align_items": "center"}  # a Layout's arguments
 
 
 class Explorer(widgets.VBox):
@@ -52,6 +57,7 @@ class Explorer(widgets.VBox):
             _checks.flag("display_figure", display_figure)
         self.arch = widgets.Dropdown(
             options=[(arch_label(a), a) for a in ARCHS], value=arch, description="Network:",
+            style=_WIDE, layout=widgets.Layout(width="auto"),
             tooltip="Which ResNet: 18 and 34 use BasicBlocks, 50/101/152 Bottlenecks",
         )
         self.size = widgets.Text(
@@ -62,13 +68,14 @@ class Explorer(widgets.VBox):
         )
         self.stem = widgets.ToggleButtons(
             options=[(label, key) for key, label in STEM_LABELS.items()], value=stem,
-            description="Stem:",
+            description="Stem:", style=_BUTTONS, layout=widgets.Layout(flex_flow="row wrap"),
             tooltips=["7x7 stride-2 conv, then 3x3 stride-2 max pool (the paper's)",
                       "3x3 stride-1 conv, no max pool (for 32x32 CIFAR images)"],
         )
         self.stride_in = widgets.ToggleButtons(
             options=[("v1.5: stride on the 3×3", "3x3"), ("v1: stride on the 1×1", "1x1")],
-            value=stride_in, description="Bottleneck stride:", style=_WIDE,
+            value=stride_in, description="Bottleneck stride:", style=_BUTTONS,
+            layout=widgets.Layout(flex_flow="row wrap"),
             tooltips=["torchvision's Bottleneck (ResNet v1.5)", "the paper's Bottleneck (v1)"],
         )
         self.message = widgets.HTML()
@@ -80,8 +87,9 @@ class Explorer(widgets.VBox):
         # would print the whole figure's repr instead.
         self._display_figure = (get_ipython() is not None if display_figure is None
                                 else display_figure)
-        controls = widgets.VBox([widgets.HBox([self.arch, self.size]), self.stem,
-                                 self.stride_in])
+        controls = widgets.VBox([widgets.HBox([self.arch, self.size],
+                                              layout=widgets.Layout(**_WRAP)),
+                                 self.stem, self.stride_in])
         super().__init__([controls, self.message, self.output, self.table])
         for control in (self.arch, self.size, self.stem, self.stride_in):
             control.observe(self._on_change, names="value")

@@ -7,6 +7,9 @@
     explorer      the feature-map explorer, static and live (chapter 6)
     paper         Table 1, the paper's numbers vs the code, layer counts (chapters 7-8)
     costs         measured latency and what grows with depth (chapter 9)
+    structure     the whole network block by block, the paper's Fig. 3 from the model
+    family        accuracy against cost; parameters and MACs of the whole family
+    training      learning-rate schedules of the paper's and torchvision's recipes
 
 The look (palette, template, names of networks and stages) lives in ``resnet_lib.style``, below
 every figure module; how a figure reaches the page lives in ``resnet_lib.render``.
@@ -23,6 +26,7 @@ from .explorer import (
     static_explorer_figure,
     stem_comparison_figure,
 )
+from .family import accuracy_cost_figure, family_costs_figure
 from .paper import (
     layer_counts_figure,
     macs_paper_vs_code_figure,
@@ -32,8 +36,11 @@ from .paper import (
 )
 from .skip import degradation_figure, gradient_flow_figure, training_curves_figure
 from .stages import STAGE_COLORS, WEIGHTED_STAGES, block_counts_figure, stage_costs_figure
+from .structure import structure_figure
+from .training import lr_schedules_figure
 
 __all__ = [
+    "accuracy_cost_figure", "family_costs_figure", "lr_schedules_figure", "structure_figure",
     "SIDE_POINTS", "STAGE_COLORS", "WEIGHTED_STAGES", "block_counts_figure",
     "block_diagram_figure", "cost_scaling_figure", "degradation_figure",
     "gradient_flow_figure", "latency_vs_macs_figure", "layer_counts_figure",
