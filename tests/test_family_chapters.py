@@ -102,3 +102,12 @@ def test_a_known_wrong_claim_does_not_come_back():
     for name in CHAPTERS:
         other = markdown(read(name)).replace('"ResNet-34 has 10 residual blocks"', "")
         assert not re.search(r"ResNet-34 has 10 (residual )?blocks", other), name
+
+
+def test_the_bibliography_parses_entry_by_entry():
+    """A lost brace makes pybtex fail (and the whole build); a regex over keys would not see it."""
+    from pybtex.database import parse_file
+
+    bib = ROOT / "references.bib"
+    entries = parse_file(str(bib)).entries
+    assert len(entries) == len(re.findall(r"^@\w+\{", bib.read_text(), flags=re.M))
