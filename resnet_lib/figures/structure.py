@@ -331,8 +331,9 @@ def structure_figure(arch: str = "resnet34", input_size: Any = 224, *,
         raise TypeError(f"menu must be a sequence of builder names, such as "
                         f"('resnet18', 'resnet50'), got the string {menu!r}")
     names = [arch] + [m for m in menu if m != arch]
-    drawn = [_draw(structure_layers(n, input_size, **options), links) for n in names]
-    titles = [_title(structure_layers(n, input_size, **options)) for n in names]
+    structures = [structure_layers(n, input_size, **options) for n in names]
+    drawn = [_draw(st, links) for st in structures]
+    titles = [_title(st) for st in structures]
     fig = go.Figure()
     owner: list[int] = []
     for i, d in enumerate(drawn):
