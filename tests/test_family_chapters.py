@@ -62,8 +62,9 @@ def test_chapter_follows_the_template(name):
     assert 2 <= len(answers) <= 4
     for i in answers:
         assert tail[i].source.rstrip().endswith("</details>")
-        check = tail[i + 1]
-        assert check.cell_type == "code" and "remove-input" in check.metadata.get("tags", [])
+        check = tail[i + 1]  # hidden in the book and collapsed in JupyterLab (house rule)
+        assert check.cell_type == "code" and check.metadata.get("tags") == ["remove-cell"]
+        assert check.metadata.get("jupyter") == {"source_hidden": True, "outputs_hidden": True}
         assert "assert" in check.source
 
 
@@ -97,6 +98,7 @@ def test_a_known_wrong_claim_does_not_come_back():
     """The seed page's 'ResNet-34 has 10 residual blocks' is only ever quoted to be corrected."""
     text = markdown(read("10_structure"))
     assert '"ResNet-34 has 10 residual blocks"' in text and "16 blocks" in text
+    assert "{term}`shortcut`" in text  # the glossary's definition, not a second one here
     for name in CHAPTERS:
         other = markdown(read(name)).replace('"ResNet-34 has 10 residual blocks"', "")
         assert not re.search(r"ResNet-34 has 10 (residual )?blocks", other), name

@@ -143,9 +143,9 @@ def accuracy_cost_figure(latency_ms: dict[str, float] | None = None,
 
     x: G multiply-adds (the default view), millions of parameters, or, if ``latency_ms``
     maps names to measured milliseconds per image, that latency. The paper's points sit at
-    the multiply-adds of the paper's own Bottleneck (stride on the first 1x1, ``stride_in=
-    "1x1"``); torchvision's at those of its v1.5 Bottleneck. Parameters are the same for
-    both; a latency is the one measured for torchvision's form.
+    the multiply-adds of the Bottleneck of the paper's released models (stride on the first
+    1x1, ``stride_in="1x1"``); torchvision's at those of its v1.5 Bottleneck. Parameters are
+    the same for both; a latency is the one measured for torchvision's form.
     """
     names = _names(names, RESNETS)
     pts = accuracy_points(names)
