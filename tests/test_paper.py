@@ -292,29 +292,6 @@ def test_plain34_is_the_papers_36_billion():
 # --- figures -------------------------------------------------------------------------------
 
 
-def test_table1_figure():
-    fig = figures.table1_figure()
-    heat = fig.data[0]
-    assert heat.type == "heatmap"  # the site's plotly.js bundle has no "table" trace
-    assert list(heat.x) == ["ResNet-18", "ResNet-34", "ResNet-50", "ResNet-101", "ResNet-152"]
-    rows = list(heat.y)
-    assert rows[:2] == ["conv1", "maxpool"] and rows[-1] == "FLOPs" and len(rows) == 13
-    flops = dict(zip(NAMES, heat.text[-1], strict=True))
-    assert flops == {"resnet18": "1.814", "resnet34": "3.664", "resnet50": "3.858",
-                     "resnet101": "7.570", "resnet152": "11.282"}
-    assert all(v == 1 for line in heat.z for v in line)  # the paper's form: all agree
-    layout_row = list(heat.text[rows.index("conv4_x")])
-    assert layout_row[0] == "[3x3, 256;<br>3x3, 256] x 2"
-    assert layout_row[4] == "[1x1, 256;<br>3x3, 256;<br>1x1, 1024] x 36"
-    assert heat.text[0][0] == "7x7, 64,<br>stride 2"
-    buttons = fig.layout.updatemenus[0].buttons
-    assert len(buttons) == 2
-    v15 = buttons[1].args[0]
-    assert v15["text"][0][-1][2] == "4.089<br>(paper 3.8)"
-    zeros = {(r, c) for r, line in enumerate(v15["z"][0]) for c, v in enumerate(line) if v == 0}
-    assert zeros == {(12, 2), (12, 3), (12, 4)}  # the FLOPs of ResNet-50/101/152 only
-
-
 def test_macs_paper_vs_code_figure():
     fig = figures.macs_paper_vs_code_figure()
     by = {t.name: list(t.y) for t in fig.data}
