@@ -14,9 +14,10 @@ import torch
 
 from ..analysis import weighted_layers
 from ..model import build
-from ..paper import TABLE1, table1_cells, torchvision_comparison
+from ..paper import TABLE1
 from ..spec import RESNETS
 from ..style import PALETTE, label, rgba, style
+from ..table1 import table1_cells, torchvision_comparison
 
 
 def macs_paper_vs_code_figure() -> go.Figure:
