@@ -10,11 +10,27 @@ so the times measure parsing and rendering on this machine, not a network.
 Run: `.venv/bin/python benchmarks/page_weight.py [path/to/html] [more/html ...]`; with two
 folders (e.g. the site before and after a change) it prints both, one after the other.
 
-Measured on the 2-core build machine (desktop; FCP in ms, gz = gzipped KB of a first visit):
-before = plotly.js in <head> without defer, fontawesome.js replaced by icons.css already,
-searchtools/searchindex and sphinx-design on every page; after = plotly.js deferred, figures
-drawn from JSON by book-figures.js, no search scripts or sphinx-design where unused.
-The numbers of a run are in the report of the change that made them; rerun to update.
+Measured on the 2-core build machine (FCP: first contentful paint, ms; gz: KB of a first
+visit, gzipped; CLS at 1280 px / 390 px). "before": the site with plotly.js in <head> without
+defer, Sphinx's search scripts and index, sphinx-design's files on every page, MathJax
+typesetting after first paint (measured while the machine was also building, so its times
+are high); "after": plotly.js deferred and figures drawn from JSON by book-figures.js, no
+search or sphinx-design files where unused, the article of a math page shown once typeset.
+
+    page                  before: gz   FCP   CLS  CLS phone  after: gz  FCP   CLS  CLS phone
+    intro                         764   752  0.012  0.000          458  268  0.000  0.000
+    01_whole_picture             1279  1540  0.106  0.000          981  316  0.000  0.000
+    02_stem                      1278  1352  0.066  0.000          979  352  0.000  0.000
+    03_stages                    1276  2300  0.000  0.000          978  328  0.000  0.000
+    04_blocks                    1286  1856  0.136  0.114          989  392  0.000  0.000
+    05_skip_connections          1300  1472  0.000  0.000         1002  340  0.000  0.000
+    06_explorer                   973  1680  0.000  0.000          688  320  0.004  0.000
+    07_table1                    1277  1636  0.000  0.000          979  288  0.000  0.000
+    08_myths                     1248  1516  0.000  0.000          950  320  0.000  0.000
+    09_cost                       773   640  0.000  0.000          974  324  0.000  0.000
+    references                    442   564  0.000  0.000          255  240  0.000  0.000
+
+(09_cost gained figures between the two builds.)
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ Markers (registered in pyproject.toml) are applied here, by what a test uses, so
 files need no decorators and a new test is classified the moment it uses a fixture:
 - ``book``: needs the built book (uses ``built_book``, or lives in a ``*browser*`` module);
 - ``browser``: drives Chromium (a ``*browser*`` module);
-- ``slow``: runs a long computation (a fixture in ``SLOW_FIXTURES``, or a module in
-  ``SLOW_MODULES``).
+- ``slow``: runs a long computation (a fixture in ``SLOW_FIXTURES``, a module in
+  ``SLOW_MODULES``, or a deep-network case of a parametrized test, ``DEEP_CASE``).
 `make check` runs the rest: ``-m "not book and not browser and not slow"``.
 """
 
@@ -37,8 +37,12 @@ LOG_TAIL_LINES = 60
 
 #: Fixtures that compute for seconds to minutes (training runs, gradient measurements, ...).
 SLOW_FIXTURES = frozenset({"curves", "flow"})
-#: Modules whose tests are slow as a whole (e.g. each test times or trains models).
-SLOW_MODULES = frozenset()
+#: Modules whose tests are slow as a whole: parity with torchvision (every depth, loading
+#: checkpoints) and tracing/exporting every builder (about 40 s together on 2 cores).
+SLOW_MODULES = frozenset({"test_torchvision_parity.py", "test_tracing.py"})
+#: The deep-network cases of a parametrized test (ResNet-50/101/152 in its id): the fast
+#: subset keeps the same test on ResNet-18/34, the same code path in a fraction of the time.
+DEEP_CASE = re.compile(r"\[.*resnet(50|101|152)")
 
 
 def pytest_collection_modifyitems(config, items) -> None:
@@ -49,7 +53,8 @@ def pytest_collection_modifyitems(config, items) -> None:
             item.add_marker(pytest.mark.browser)
         if browser or "built_book" in item.fixturenames:
             item.add_marker(pytest.mark.book)
-        if module in SLOW_MODULES or SLOW_FIXTURES & set(item.fixturenames):
+        if (module in SLOW_MODULES or SLOW_FIXTURES & set(item.fixturenames)
+                or DEEP_CASE.search(item.name)):
             item.add_marker(pytest.mark.slow)
 
 

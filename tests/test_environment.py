@@ -163,3 +163,16 @@ def test_ci_publishes_the_site_that_make_test_built_and_tested():
     upload = re.search(r"upload-pages-artifact@\S+\s+if:[^\n]*\n\s+with:\s+path:\s*(.+)",
                        workflow)
     assert upload and upload.group(1).strip() == f"{out.group(1).strip()}/_build/html"
+
+
+def test_nothing_fetched_or_generated_is_committed():
+    """Third-party files come from node_modules (npm ci), the site from the build: neither
+    belongs in git (an old book_assets/ folder of fetched tarballs once slipped in)."""
+    import subprocess
+
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout.splitlines()
+    bad = [f for f in tracked
+           if f.split("/")[0] in ("book_assets", "node_modules", "_build", ".venv")
+           or f.endswith((".tgz", ".whl"))]
+    assert not bad, bad[:10]

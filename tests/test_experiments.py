@@ -618,26 +618,6 @@ def test_bad_input_names_the_argument(call, error, words):
 # --- the chapter notebook ------------------------------------------------------------------
 
 
-def test_chapter_is_stored_clean_and_follows_the_template():
-    nb = nbformat.read(CHAPTER, as_version=4)
-    assert nb.metadata.kernelspec.name == "python3"
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert all(not c.outputs and c.execution_count is None for c in code)
-    first = code[0]
-    assert first.metadata.get("tags") == ["remove-cell"]
-    assert "use_book_renderer()" in first.source
-    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
-    for cell in code[1:]:
-        lines = [ln for ln in cell.source.splitlines() if ln.strip()]
-        assert len(lines) <= 12, cell.source
-    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    assert "## Check yourself" in text
-    assert text.count("<summary>Answer</summary>") >= 2
-    bib = (ROOT / "references.bib").read_text(encoding="utf8")
-    for key in set(re.findall(r"\{cite\}`([^`]+)`", text)):
-        assert f"{{{key}," in bib, key
-
-
 def test_the_record_backs_the_chapters_words_on_resnet34_vs_resnet10():
     # "On this short budget the shortcut does not make the deeper net *better* than the
     # shallower one in every run": in some seeds ResNet-34 ends above ResNet-10, in others

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from torchvision_ref import GMACS_3, PARAMS
 
-from resnet_lib import figures, paper, stage_table
+from resnet_lib import figures, paper, stage_table, table1
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = json.loads(
@@ -76,7 +76,7 @@ def test_paper_table1_data_is_what_the_paper_prints(name):
     assert col.depth == int(name.removeprefix("resnet"))
     assert col.conv1 == (7, 64, 2) and col.maxpool == (3, 2)
     assert col.outputs == OUTPUT
-    assert [paper.format_layout(s) for s in col.stages] == LAYOUT_TEXT[name]
+    assert [table1.format_layout(s) for s in col.stages] == LAYOUT_TEXT[name]
     assert col.gflops == PAPER_GFLOPS[name]
     assert "Table 1" in col.source and "1512.03385" in col.source
 
@@ -130,27 +130,27 @@ def test_h200_figures_are_the_cited_ones():
 @pytest.mark.parametrize("stride_in", ["1x1", "3x3"])
 @pytest.mark.parametrize("name", NAMES)
 def test_table1_from_code_shapes(name, stride_in):
-    col = paper.table1_from_code(name, stride_in)
+    col = table1.table1_from_code(name, stride_in)
     assert col.conv1 == (7, 64, 2)
     assert col.maxpool == (3, 2)
     for i, stage in enumerate(STAGES):
         assert col.stages[i] == expected_layout(name, i), stage
-        assert paper.format_layout(col.stages[i]) == LAYOUT_TEXT[name][i]
+        assert table1.format_layout(col.stages[i]) == LAYOUT_TEXT[name][i]
     assert col.outputs == OUTPUT
     assert col.depth == int(name.removeprefix("resnet"))
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_table1_flops_row(name):
-    v1 = paper.table1_from_code(name, "1x1").gflops
-    v15 = paper.table1_from_code(name, "3x3").gflops
+    v1 = table1.table1_from_code(name, "1x1").gflops
+    v15 = table1.table1_from_code(name, "3x3").gflops
     assert round(v1 * 1e9) == fixture_macs(name, "1x1")
     assert round(v15 * 1e9) == fixture_macs(name, "3x3")
     # The paper's form fits the paper's one-decimal figure; torchvision's fits torchvision's.
-    assert paper.one_decimal_consistent(v1, PAPER_GFLOPS[name])
+    assert table1.one_decimal_consistent(v1, PAPER_GFLOPS[name])
     assert round(v15, 3) == TORCHVISION[name][1]
     if name in BOTTLENECK:
-        assert not paper.one_decimal_consistent(v15, PAPER_GFLOPS[name])
+        assert not table1.one_decimal_consistent(v15, PAPER_GFLOPS[name])
         # The stride move costs 3/4 of the first 1x1 conv of layer2..4 at full resolution:
         # cin * planes * (side^2 - (side/2)^2) with (cin, planes, side) as below.
         extra = sum(c * p * (s * s - (s // 2) ** 2)
@@ -161,12 +161,12 @@ def test_table1_flops_row(name):
 
 
 def test_table1_other_input_size():
-    col = paper.table1_from_code("resnet50", "3x3", input_size=448)
+    col = table1.table1_from_code("resnet50", "3x3", input_size=448)
     assert col.outputs["conv4_x"] == (28, 28) and col.outputs["conv1"] == (224, 224)
 
 
 def test_table1_cells_paper_form_all_agree():
-    cells = paper.table1_cells("1x1")
+    cells = table1.table1_cells("1x1")
     # 5 depths x (conv1, maxpool, 4 layouts, 6 output sizes, FLOPs) = 65 cells.
     assert len(cells) == 5 * 13
     assert all(c.agree for c in cells)
@@ -179,7 +179,7 @@ def test_table1_cells_paper_form_all_agree():
 
 
 def test_table1_cells_torchvision_form_differs_only_in_bottleneck_flops():
-    cells = paper.table1_cells("3x3")
+    cells = table1.table1_cells("3x3")
     assert len(cells) == 65
     differ = {(c.row, c.name) for c in cells if not c.agree}
     assert differ == {("FLOPs", n) for n in BOTTLENECK}
@@ -190,20 +190,20 @@ def test_table1_cells_torchvision_form_differs_only_in_bottleneck_flops():
 
 def test_one_decimal_consistent():
     # Rounding and truncation are both accepted; the chapter's examples:
-    assert paper.one_decimal_consistent(7.570194432, 7.6)  # rounds (truncation gives 7.5)
+    assert table1.one_decimal_consistent(7.570194432, 7.6)  # rounds (truncation gives 7.5)
     assert math.floor(7.570194432 * 10) / 10 == 7.5
-    assert paper.one_decimal_consistent(3.857973248, 3.8)  # ResNet-50 v1: truncates
+    assert table1.one_decimal_consistent(3.857973248, 3.8)  # ResNet-50 v1: truncates
     assert round(3.857973248, 1) == 3.9 and math.floor(3.857973248 * 10) / 10 == 3.8
     # torchvision's option-B ResNet-34 (3.664) fits 3.6 by truncation and 3.7 by rounding;
     # the paper's own 34-layer nets (3.644, below) simply round to 3.6.
-    assert paper.one_decimal_consistent(3.663761408, 3.6)
-    assert paper.one_decimal_consistent(3.663761408, 3.7)
-    assert paper.one_decimal_consistent(3.75, 3.8)  # lower edge (rounds up)
-    assert not paper.one_decimal_consistent(3.74, 3.8)
-    assert not paper.one_decimal_consistent(3.9, 3.8)  # upper edge is open
-    assert not paper.one_decimal_consistent(4.089184256, 3.8)
-    assert not paper.one_decimal_consistent(11.513626624, 11.3)
-    assert paper.one_decimal_consistent(11, 11.0)
+    assert table1.one_decimal_consistent(3.663761408, 3.6)
+    assert table1.one_decimal_consistent(3.663761408, 3.7)
+    assert table1.one_decimal_consistent(3.75, 3.8)  # lower edge (rounds up)
+    assert not table1.one_decimal_consistent(3.74, 3.8)
+    assert not table1.one_decimal_consistent(3.9, 3.8)  # upper edge is open
+    assert not table1.one_decimal_consistent(4.089184256, 3.8)
+    assert not table1.one_decimal_consistent(11.513626624, 11.3)
+    assert table1.one_decimal_consistent(11, 11.0)
 
 
 def truncation_examples(text: str) -> list[tuple[float, float]]:
@@ -232,7 +232,7 @@ def test_the_truncation_example_is_a_count_of_a_network_the_paper_printed():
     cell = next(c for c in json.loads((ROOT / "chapters" / "07_table1.ipynb").read_text())[
         "cells"] if "one_decimal_consistent" in "".join(c["source"])
         and c["cell_type"] == "markdown")
-    for where, text in (("one_decimal_consistent", paper.one_decimal_consistent.__doc__),
+    for where, text in (("one_decimal_consistent", table1.one_decimal_consistent.__doc__),
                         ("chapter 7", "".join(cell["source"]))):
         assert "3.66" not in text, where
         examples = truncation_examples(text)
@@ -249,20 +249,20 @@ def test_the_truncation_example_is_a_count_of_a_network_the_paper_printed():
 ])
 def test_one_decimal_consistent_rejects_bad_input(count, printed, error):
     with pytest.raises(error):
-        paper.one_decimal_consistent(count, printed)
+        table1.one_decimal_consistent(count, printed)
 
 
 def test_format_layout():
-    assert paper.format_layout((((3, 64), (3, 64)), 2)) == "[3x3, 64; 3x3, 64] x 2"
-    assert paper.format_layout((((1, 8),), 1)) == "[1x1, 8] x 1"
+    assert table1.format_layout((((3, 64), (3, 64)), 2)) == "[3x3, 64; 3x3, 64] x 2"
+    assert table1.format_layout((((1, 8),), 1)) == "[1x1, 8] x 1"
 
 
 @pytest.mark.parametrize("call, error", [
-    (lambda: paper.table1_from_code("resnet51"), ValueError),
-    (lambda: paper.table1_from_code(50), TypeError),
-    (lambda: paper.table1_from_code("resnet50", "2x2"), ValueError),
-    (lambda: paper.table1_from_code("resnet50", input_size=0), ValueError),
-    (lambda: paper.table1_cells("v1"), ValueError),
+    (lambda: table1.table1_from_code("resnet51"), ValueError),
+    (lambda: table1.table1_from_code(50), TypeError),
+    (lambda: table1.table1_from_code("resnet50", "2x2"), ValueError),
+    (lambda: table1.table1_from_code("resnet50", input_size=0), ValueError),
+    (lambda: table1.table1_cells("v1"), ValueError),
 ])
 def test_bad_arguments_are_rejected_clearly(call, error):
     with pytest.raises(error):
@@ -270,7 +270,7 @@ def test_bad_arguments_are_rejected_clearly(call, error):
 
 
 def test_torchvision_comparison():
-    rows = {r.name: r for r in paper.torchvision_comparison()}
+    rows = {r.name: r for r in table1.torchvision_comparison()}
     assert list(rows) == list(NAMES)
     for name, r in rows.items():
         assert r.params == r.params_published == FIXTURES[name]["params"]
@@ -290,29 +290,6 @@ def test_plain34_is_the_papers_36_billion():
 
 
 # --- figures -------------------------------------------------------------------------------
-
-
-def test_table1_figure():
-    fig = figures.table1_figure()
-    heat = fig.data[0]
-    assert heat.type == "heatmap"  # the site's plotly.js bundle has no "table" trace
-    assert list(heat.x) == ["ResNet-18", "ResNet-34", "ResNet-50", "ResNet-101", "ResNet-152"]
-    rows = list(heat.y)
-    assert rows[:2] == ["conv1", "maxpool"] and rows[-1] == "FLOPs" and len(rows) == 13
-    flops = dict(zip(NAMES, heat.text[-1], strict=True))
-    assert flops == {"resnet18": "1.814", "resnet34": "3.664", "resnet50": "3.858",
-                     "resnet101": "7.570", "resnet152": "11.282"}
-    assert all(v == 1 for line in heat.z for v in line)  # the paper's form: all agree
-    layout_row = list(heat.text[rows.index("conv4_x")])
-    assert layout_row[0] == "[3x3, 256;<br>3x3, 256] x 2"
-    assert layout_row[4] == "[1x1, 256;<br>3x3, 256;<br>1x1, 1024] x 36"
-    assert heat.text[0][0] == "7x7, 64,<br>stride 2"
-    buttons = fig.layout.updatemenus[0].buttons
-    assert len(buttons) == 2
-    v15 = buttons[1].args[0]
-    assert v15["text"][0][-1][2] == "4.089<br>(paper 3.8)"
-    zeros = {(r, c) for r, line in enumerate(v15["z"][0]) for c, v in enumerate(line) if v == 0}
-    assert zeros == {(12, 2), (12, 3), (12, 4)}  # the FLOPs of ResNet-50/101/152 only
 
 
 def test_macs_paper_vs_code_figure():

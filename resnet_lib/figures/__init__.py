@@ -31,7 +31,6 @@ from .paper import (
     layer_counts_figure,
     macs_paper_vs_code_figure,
     projection_reads_figure,
-    table1_figure,
     table1_table,
 )
 from .skip import degradation_figure, gradient_flow_figure, training_curves_figure
@@ -47,5 +46,5 @@ __all__ = [
     "macs_paper_vs_code_figure", "memory_share_figure", "projection_reads_figure",
     "refresh_stage_figure", "relative_costs_figure", "resnet_diagram_figure", "stage_costs_figure",
     "stage_figure", "static_explorer_figure", "stem_comparison_figure", "stem_sides_figure",
-    "stride_placement_figure", "table1_figure", "table1_table", "training_curves_figure",
+    "stride_placement_figure", "table1_table", "training_curves_figure",
 ]

@@ -14,60 +14,10 @@ import torch
 
 from ..analysis import weighted_layers
 from ..model import build
-from ..paper import TABLE1, table1_cells, torchvision_comparison
+from ..paper import TABLE1
 from ..spec import RESNETS
 from ..style import PALETTE, label, rgba, style
-
-
-def _wrap_cell(text: str) -> str:
-    """Break a Table 1 cell into short lines (one conv per line), so columns stay narrow."""
-    return text.replace("; ", ";<br>").replace(", stride", ",<br>stride")
-
-
-def table1_figure() -> go.Figure:
-    """The paper's Table 1 rebuilt from code, with a menu for the Bottleneck's stride placement.
-
-    Each cell shows the code's value; it is tinted green where it agrees with the paper and
-    vermillion (with the paper's value beside it) where it does not; hovering shows both.
-    The menu switches between the paper's form (stride on the first 1x1) and torchvision's
-    (stride on the 3x3). Drawn as a heatmap, a trace type of the site's plotly.js bundle.
-    """
-    names = list(TABLE1)
-    states = {}
-    for stride_in in ("1x1", "3x3"):
-        cells = table1_cells(stride_in)
-        rows = list(dict.fromkeys(c.row for c in cells))
-        by = {(c.row, c.name): c for c in cells}
-        grid = [[by[r, n] for n in names] for r in rows]
-        z = [[1 if c.agree else 0 for c in line] for line in grid]
-        text = [[_wrap_cell(c.code) if c.agree else f"{c.code}<br>(paper {c.paper})"
-                 for c in line] for line in grid]
-        hover = [[f"{c.row}, {label(c.name)}<br>code: {c.code}<br>paper: {c.paper}"
-                  for c in line] for line in grid]
-        states[stride_in] = (z, text, hover)
-    z, text, hover = states["1x1"]
-    fig = go.Figure(go.Heatmap(
-        x=[label(n) for n in names], y=rows, z=z, text=text, hovertext=hover,
-        texttemplate="%{text}", textfont=dict(size=11), hovertemplate="%{hovertext}<extra></extra>",
-        zmin=0, zmax=1, showscale=False, xgap=2, ygap=2,
-        colorscale=[[0, rgba(PALETTE["vermillion"], 0.45)],
-                    [1, rgba(PALETTE["green"], 0.22)]],
-    ))
-    buttons = [
-        dict(label=label, method="restyle",
-             args=[{"z": [states[s][0]], "text": [states[s][1]], "hovertext": [states[s][2]]}])
-        for s, label in (("1x1", "paper's Bottleneck (stride on the 1x1, v1)"),
-                         ("3x3", "torchvision's Bottleneck (stride on the 3x3, v1.5)"))
-    ]
-    fig.update_layout(updatemenus=[dict(name="Bottleneck stride", buttons=buttons,
-                                        direction="down", x=0, xanchor="left",
-                                        y=1.12, yanchor="bottom", showactive=True)])
-    fig.update_xaxes(side="top", showgrid=False, fixedrange=True)
-    fig.update_yaxes(autorange="reversed", showgrid=False, fixedrange=True)
-    style(fig, title="The paper's Table 1, rebuilt from code (green: agrees with the paper)",
-          height=13 * 46 + 150)
-    return fig.update_layout(margin=dict(l=110, r=10, t=140, b=10),
-                             title=dict(y=0.99, yanchor="top"))
+from ..table1 import table1_cells, torchvision_comparison
 
 
 def macs_paper_vs_code_figure() -> go.Figure:
