@@ -269,6 +269,10 @@
   // changes 48 traces, of which 3 are on screen).
   function apply(div, method, args) {
     if (method === "skip") return Promise.resolve();
+    // A step that changes the figure's height (a menu of networks of different depths)
+    // resizes its box too, so the figure never overlaps the text below it.
+    const layoutArgs = method === "relayout" ? args[0] : method === "update" ? args[1] : null;
+    if (layoutArgs && layoutArgs.height) div.style.height = `${layoutArgs.height}px`;
     if ((method === "update" || method === "restyle") && Array.isArray(args[2])) {
       const [style, relayout, indices] = args;
       const shown = [], shownStyle = {};
@@ -287,7 +291,18 @@
           target[path[path.length - 1]] = style[key][k];
         }
       });
-      if (method === "update") return Plotly.update(div, shownStyle, relayout || {}, shown);
+      // Likewise for the layout: a hidden annotation takes its new text without a redraw.
+      const shownLayout = {};
+      for (const [key, value] of Object.entries(relayout || {})) {
+        const note = /^annotations\[(\d+)\]\.(\w+)$/.exec(key);
+        const target = note && div.layout.annotations && div.layout.annotations[+note[1]];
+        if (target && target.visible === false && note[2] !== "visible") {
+          target[note[2]] = value;
+        } else {
+          shownLayout[key] = value;
+        }
+      }
+      if (method === "update") return Plotly.update(div, shownStyle, shownLayout, shown);
       return Plotly.restyle(div, shownStyle, shown);
     }
     return Plotly[method](div, ...args);

@@ -1,0 +1,62 @@
+"""How fast the published explorer answers its controls, in a reader's browser.
+
+Opens the built explorer page (build it first: `make book`) in headless Chromium at 1280 px,
+moves the native input-size slider one step at a time (as an arrow key does) and switches
+the network, and prints the median and the slowest redraw: from the control's `input` or
+`change` event to the end of the frame in which plotly.js has drawn the new numbers. The
+goal is a median of at most 50 ms on the 2-core build machine. Printed, never asserted:
+timings belong here, not in the tests.
+
+Run: `.venv/bin/python benchmarks/explorer_redraw.py [path/to/html] [page.html]`
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from browser import chromium, serve  # noqa: E402
+
+PAGE = "chapters/06_explorer.html"
+
+# Runs in the page: one control change, then wait for plotly.js's redraw and the next frame.
+MEASURE = """async ([selector, value]) => {
+  const control = document.querySelector(selector);
+  const figure = control.closest('.cell_output').querySelector('.plotly-graph-div');
+  const drawn = new Promise((resolve) => figure.once
+    ? figure.once('plotly_afterplot', resolve) : resolve());
+  const start = performance.now();
+  control.value = String(value);
+  control.dispatchEvent(new Event(control.tagName === 'SELECT' ? 'change' : 'input',
+                                  { bubbles: true }));
+  await Promise.race([drawn, new Promise((r) => setTimeout(r, 2000))]);
+  await new Promise((r) => requestAnimationFrame(() => r()));
+  return performance.now() - start;
+}"""
+
+
+def main(html: Path, page_path: str = PAGE) -> None:
+    with serve(html) as base, chromium(viewport={"width": 1280, "height": 900}) as context:
+        page = context.new_page()
+        page.goto(f"{base}/{page_path}")
+        page.wait_for_selector(".figure-controls input[type=range]")
+        page.wait_for_timeout(1500)
+        slider = ".figure-controls input[type=range]"
+        menu = ".figure-controls select"
+        steps = int(page.get_attribute(slider, "max"))
+        start = int(page.input_value(slider))
+        slide = [page.evaluate(MEASURE, [slider, i]) for i in
+                 [*range(start + 1, steps + 1), *range(steps - 1, -1, -1)]]
+        options = page.eval_on_selector(menu, "m => m.options.length")
+        switch = [page.evaluate(MEASURE, [menu, i]) for i in [*range(1, options), 0]]
+        for name, times in (("slider step", slide), ("network switch", switch)):
+            print(f"{name:15} {len(times):3} redraws: median {statistics.median(times):6.1f} ms,"
+                  f" slowest {max(times):6.1f} ms")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "_build" / "html",
+         *sys.argv[2:3])
