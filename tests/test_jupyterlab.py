@@ -295,10 +295,9 @@ def test_answers_stay_hidden_until_the_learner_opens_them(lab, name):
     markdown = "\n".join(c.source for c in source.cells if c.cell_type == "markdown")
     # Answers in the source: HTML <details> blocks, each starting a line.
     in_source = len(re.findall(r"^\s*<details\b", markdown, re.M))
-    if not in_source and ":class: dropdown" in markdown:
-        # The chapters' earlier format, a MyST dropdown admonition: Colab shows it raw and
-        # jupyterlab-myst renders some of them open. This test is for the <details> format.
-        pytest.skip(f"{name}: answers still in MyST dropdowns, not yet <details> blocks")
+    # The only answer format: a MyST dropdown would show raw in Colab (and some open in Lab).
+    assert ":class: dropdown" not in markdown, f"{name}: an answer in a MyST dropdown"
+    assert in_source >= 1, f"{name}: no <details> answer found"
     page = lab["open"](name)
     # Lab renders a markdown cell when it first scrolls into view: bring the end into view.
     page.locator(".jp-MarkdownCell").last.scroll_into_view_if_needed()
