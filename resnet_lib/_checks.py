@@ -83,3 +83,20 @@ def input_size(value: object) -> tuple[int, int]:
         f"input_size must be a positive int or a (height, width) pair of positive ints, "
         f"got {value!r}"
     )
+
+
+def names(value: object, allowed: Iterable[str]) -> tuple[str, ...]:
+    """A non-empty sequence of model names, each one of ``allowed`` (not a bare string)."""
+    allowed = tuple(allowed)
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise TypeError(f"names must be a list of model names such as ['resnet18'], "
+                        f"got {value!r}")
+    out = tuple(value)
+    if not out:
+        raise ValueError("names must contain at least one model name")
+    for n in out:
+        if not isinstance(n, str):
+            raise TypeError(f"names must be strings, got {n!r}")
+        if n not in allowed:
+            raise ValueError(f"unknown model {n!r} in names; choose from {', '.join(allowed)}")
+    return out

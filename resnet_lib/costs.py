@@ -306,18 +306,7 @@ class ModelCost:
 
 
 def _names(names: object) -> tuple[str, ...]:
-    if isinstance(names, str) or not isinstance(names, Iterable):
-        raise TypeError(f"names must be a list of model names such as ['resnet18'], "
-                        f"got {names!r}")
-    out = tuple(names)
-    if not out:
-        raise ValueError("names must contain at least one model name")
-    for n in out:
-        if not isinstance(n, str):
-            raise TypeError(f"names must be strings, got {n!r}")
-        if n not in ARCHS:
-            raise ValueError(f"unknown model {n!r}; choose from {', '.join(ARCHS)}")
-    return out
+    return _checks.names(names, ARCHS)
 
 
 def cost_table(names: Iterable[str] = RESNETS, input_size: Any = 224,

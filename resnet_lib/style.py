@@ -57,6 +57,15 @@ def label(arch: Any) -> str:
     return f"ResNet ({BLOCK_LABELS[a.block]}, {'-'.join(str(n) for n in a.layers)}{extra})"
 
 
+def family(arch: Any) -> str:
+    """``"ResNet"``, ``"ResNeXt"`` (grouped 3x3 convs) or ``"Wide ResNet"`` (wider inner
+    convs), read from the network's description, not from its name."""
+    a = spec.resolve(arch)
+    if a.groups > 1:
+        return "ResNeXt"
+    return "Wide ResNet" if a.width_per_group > 64 else "ResNet"
+
+
 def stride_label(arch: Any, stride_in: str) -> str:
     """``"v1.5"``/``"v1"`` for Bottleneck networks; ``""`` for BasicBlock ones (no 1x1 conv)."""
     if spec.resolve(arch).block != "bottleneck":
@@ -143,6 +152,6 @@ def with_phone_variant(fig: go.Figure, phone: go.Figure) -> go.Figure:
 
 __all__ = [
     "BLOCK_LABELS", "COLORWAY", "PALETTE", "PAPER_STAGE_NAMES", "PHONE_WIDTH", "STAGE_NAMES",
-    "STEM_LABELS", "STRIDE_LABELS", "label", "rgba", "shape_label", "stride_label", "style",
-    "tint", "with_phone_variant", "wrap_text",
+    "STEM_LABELS", "STRIDE_LABELS", "family", "label", "rgba", "shape_label", "stride_label",
+    "style", "tint", "with_phone_variant", "wrap_text",
 ]

@@ -128,6 +128,14 @@ def test_labels_come_from_one_place():
         label("resnet51")
 
 
+def test_families_are_read_from_the_description():
+    from resnet_lib.style import family
+
+    assert [family(n) for n in spec.ARCHS] == ["ResNet"] * 5 + ["ResNeXt"] * 3 + [
+        "Wide ResNet"] * 2
+    assert family(("bottleneck", (1, 1, 1, 1))) == "ResNet"
+
+
 @pytest.mark.parametrize("call, error, names", [
     (lambda: R.ResNet("basic", (2, 2, 2, 2), groups=32), ValueError, "groups"),
     (lambda: R.ResNet("bottleneck", (2, 2, 2, 2), groups=0), ValueError, "groups"),

@@ -13,17 +13,17 @@ torchvision's FLOP counter in the tests); latencies are whatever the caller meas
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .. import spec
+from .. import _checks, spec
 from ..analysis import stage_table
 from ..paper import TABLE3, TABLE4, TORCHVISION_WEIGHTS
-from ..style import PALETTE, label, style
+from ..style import PALETTE, family, label, style
 
 RESNETS = spec.RESNETS
 #: Every network ``resnet_lib`` names, in the order the bars are drawn (ResNets first).
@@ -45,25 +45,12 @@ def model_cost(name: str, input_size: Any = 224, **options: Any) -> Cost:
     return Cost(name, table.params, table.macs)
 
 
-def _family_of(name: str) -> str:
-    return ("ResNeXt" if name.startswith("resnext") else
-            "Wide ResNet" if name.startswith("wide") else "ResNet")
-
-
 _FAMILY_COLOUR = {"ResNet": PALETTE["blue"], "ResNeXt": PALETTE["orange"],
                   "Wide ResNet": PALETTE["green"]}
 
 
 def _names(names: Any, default: Sequence[str]) -> tuple[str, ...]:
-    if names is None:
-        return tuple(default)
-    if isinstance(names, str) or not isinstance(names, Iterable):
-        raise TypeError(f"names must be a sequence of model names such as "
-                        f"('resnet18', 'resnet50'), got {names!r}")
-    names = tuple(names)
-    if not names:
-        raise ValueError("names must hold at least one model name")
-    return names
+    return tuple(default) if names is None else _checks.names(names, spec.ARCHS)
 
 
 def family_costs_figure(names: Any = None, input_size: Any = 224) -> go.Figure:
@@ -76,7 +63,7 @@ def family_costs_figure(names: Any = None, input_size: Any = 224) -> go.Figure:
     names = _names(names, FAMILY)
     costs = [model_cost(n, input_size) for n in names]
     labels = [label(n) for n in names]
-    colours = [_FAMILY_COLOUR[_family_of(n)] for n in names]
+    colours = [_FAMILY_COLOUR[family(n)] for n in names]
     fig = make_subplots(rows=2, cols=1, vertical_spacing=0.2)
     fig.add_trace(go.Bar(
         y=labels, x=[c.params / 1e6 for c in costs], orientation="h", marker_color=colours,
@@ -90,7 +77,7 @@ def family_costs_figure(names: Any = None, input_size: Any = 224) -> go.Figure:
         name="multiply-adds", showlegend=False), row=2, col=1)
     h, w = (input_size, input_size) if isinstance(input_size, int) else input_size
     families = " · ".join(f"<span style='color:{c}'>■ {f}</span>" for f, c in _FAMILY_COLOUR.items()
-                          if any(_family_of(n) == f for n in names))
+                          if any(family(n) == f for n in names))
     style(fig, title=f"The family's costs at {h} × {w}<br><sup>{families}</sup>",
           height=220 + 56 * len(names), barmode="overlay", showlegend=False)
     fig.update_xaxes(title_text="parameters (millions)", row=1, col=1, fixedrange=True)
