@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # npm ci writes node_modules/.package-lock.json itself; our stamp is touched after it.
 NPM_STAMP := node_modules/.installed
-LINTED := resnet_lib tests benchmarks book_ext
+LINTED := resnet_lib tests benchmarks book_ext tools
 
 .PHONY: book test check setup lock lint bench clean
 
