@@ -173,6 +173,10 @@ def build(html: Path, work: Path, tools: Path = ROOT / ".venv-lite") -> Path:
             "wheels": [str(wheels)],
             "specs": ["resnet_lib", *book_lock_pins(), *pins],
             "lite_constraints_file": str(LITE_CONSTRAINTS),
+            # The wheels `make setup` fetched (tools/lite-constraints.txt): no index, no
+            # network; a wheel missing there fails the build.
+            "pyodide_lock_uv_options": {"extra_uv_args": [
+                "--offline", "--no-index", "--find-links", str(tools / "wheels")]},
         },
     }
     (work / "jupyter_lite_config.json").write_text(json.dumps(config, indent=2))
