@@ -168,3 +168,13 @@ def test_the_live_explorer_runs_in_the_browser_with_no_server(built_book, lite_s
         assert drawn_labels("resnet18", 97, "cifar") == expected_shapes("resnet18", 97, "cifar")
     assert not foreign, f"the lite site asked for non-local resources: {foreign}"
     assert not errors, f"uncaught errors in the lite page: {errors}"
+
+
+@pytest.mark.book
+def test_the_explorer_chapter_links_to_the_lite_notebook_and_loads_none_of_it(built_book,
+                                                                              lite_site):
+    page = (built_book.html / "chapters" / "06_explorer.html").read_text()
+    link = f'href="../{build_lite.lite_url()}"'
+    assert link in page and "Run live in your browser — no install" in page
+    # nothing of the lite site is loaded by the page itself: it is only a link
+    assert page.count(f"{build_lite.LITE_DIR}/") == 1
