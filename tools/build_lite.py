@@ -57,7 +57,7 @@ FROM_PYODIDE_LOCK = ("micropip",)
 #: the CommonJS entry and source maps).
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
                  "pyodide-lock.json", "package.json")
-#: The front-end extensions the notebook needs, from the environment's share/jupyter.
+#: The front-end extensions the notebook needs, from the environments' share/jupyter.
 LABEXTENSIONS = ("@jupyterlite/pyodide-kernel-extension", "@jupyter-widgets/jupyterlab-manager",
                  "jupyterlab-plotly", "jupyterlab-myst")
 #: Where the lite site lies in the built book, and the page that opens the explorer there.
@@ -129,9 +129,14 @@ def build(html: Path, work: Path, tools: Path = ROOT / ".venv-lite") -> Path:
     shutil.rmtree(work, ignore_errors=True)
     (work / "files").mkdir(parents=True)
     wheels = work / "wheels"
+    # built from a copy, so that setuptools' scratch files (build/, *.egg-info) stay out of
+    # the repository (an egg-info there would be a second resnet_lib in the environment)
+    source = work / "resnet_lib-src"
+    shutil.copytree(ROOT / "resnet_lib", source / "resnet_lib",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(ROOT / "pyproject.toml", source / "pyproject.toml")
     run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-        "--wheel-dir", wheels, ROOT)
-    shutil.rmtree(ROOT / "build", ignore_errors=True)  # setuptools' scratch folder
+        "--wheel-dir", wheels, source)
 
     pyodide = NODE_MODULES / "pyodide"
     if not (pyodide / "pyodide.mjs").exists():
@@ -152,8 +157,11 @@ def build(html: Path, work: Path, tools: Path = ROOT / ".venv-lite") -> Path:
     for chapter, name in NOTEBOOKS.items():
         nbformat.write(lite_notebook(CHAPTERS / chapter), work / "files" / name)
 
-    share = Path(sys.prefix) / "share" / "jupyter" / "labextensions"
-    extensions = [share / name for name in LABEXTENSIONS]
+    # the kernel's extension from the tools' venv, the widgets', plotly's and MyST's from the
+    # book's (.venv: the versions of requirements.lock)
+    shares = [p / "share" / "jupyter" / "labextensions" for p in (tools, Path(sys.prefix))]
+    extensions = [next((s / name for s in shares if (s / name).is_dir()), shares[-1] / name)
+                  for name in LABEXTENSIONS]
     missing = [str(e) for e in extensions if not e.is_dir()]
     if missing:
         raise SystemExit(f"build_lite: missing labextensions {missing}; run `make setup`")
