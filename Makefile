@@ -33,7 +33,24 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(NPM_STAMP)
 
-setup: $(STAMP) $(NPM_STAMP)
+# The lite edition's build tools (tools/build_lite.py) in a venv of their own, from
+# tools/lite-tools.lock (pyodide-lock declares Python >= 3.12 but runs on 3.11: see the lock's
+# header), and the wheels the lite site ships, exactly as tools/lite-constraints.txt pins them,
+# fetched now so that the book build itself needs no network (pure-Python
+# wheels for Python 3.14, Pyodide 314's).
+LITE_VENV  := .venv-lite
+LITE_STAMP := $(LITE_VENV)/.installed
+$(LITE_STAMP): tools/lite-tools.lock tools/lite-constraints.txt
+	rm -rf $(LITE_VENV)
+	$(PYTHON) -m venv $(LITE_VENV)
+	$(LITE_VENV)/bin/python -m pip install --quiet --no-deps --ignore-requires-python -r tools/lite-tools.lock
+	grep -v '^resnet-lib ' tools/lite-constraints.txt > $(LITE_VENV)/wheels.txt
+	$(LITE_VENV)/bin/python -m pip download --quiet --no-deps --only-binary=:all: --python-version 3.14 \
+	  --implementation py --abi none --platform any \
+	  -r $(LITE_VENV)/wheels.txt -d $(LITE_VENV)/wheels
+	touch $(LITE_STAMP)
+
+setup: $(STAMP) $(NPM_STAMP) $(LITE_STAMP)
 
 # Regenerate requirements.lock from requirements.txt in a clean, temporary venv (minutes).
 # Run it after editing requirements.txt, then commit both files.
@@ -49,6 +66,7 @@ book: setup
 	  echo "resnet_lib changed: re-executing every chapter"; \
 	  rm -rf _build/.jupyter_cache _build/.doctrees; fi
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/python tools/build_lite.py
 	@touch $(LIB_STAMP)
 	@echo
 	@echo "Book built. Open: file://$(CURDIR)/_build/html/index.html"

@@ -44,6 +44,16 @@ replaces the first (bringing the CDN back into the book). So the renderer is cho
   JupyterLab / Notebook 7 / VS Code, ``colab`` in Colab, ...). Figures then render as they
   do in any notebook, loading plotly.js the way that front end expects.
 
+- in the reader's browser (JupyterLite's Pyodide kernel, ``sys.platform == "emscripten"``),
+  ``use_book_renderer()`` activates ``"resnet_lite"``: the figure as plotly's own JSON mime
+  type (``application/vnd.plotly.v1+json``, with ``book_layout`` and ``PLOTLY_CONFIG``),
+  which the lite site's JupyterLab draws with plotly's mime-renderer extension (the
+  ``jupyterlab-plotly`` labextension that the plotly package ships, built into the lite
+  site, with its own copy of plotly.js: nothing from a CDN). It is an *external* renderer
+  (it calls ``IPython.display.display`` itself) because plotly refuses every mime-type
+  renderer when ``nbformat`` is not importable, and nbformat (with jsonschema and its
+  compiled ``rpds-py``) is not worth shipping to the browser for a version check.
+
 ``mode="book"`` or ``mode="live"`` overrides the detection (e.g. to inspect in a notebook
 exactly what the book will contain).
 """
@@ -52,19 +62,27 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 import os
 import re
+import sys
 from html import escape
 
 import plotly.io as pio
 from plotly.basedatatypes import BaseFigure
-from plotly.io.base_renderers import MimetypeRenderer
+from plotly.io.base_renderers import ExternalRenderer, MimetypeRenderer
 from plotly.io.json import to_json_plotly
 
 from .style import wrap_text
 
 #: Name under which the book's renderer is registered in ``plotly.io.renderers``.
 RENDERER_NAME = "resnet_book"
+
+#: Name of the renderer for the reader's browser (JupyterLite, Pyodide).
+LITE_RENDERER_NAME = "resnet_lite"
+
+#: plotly's JSON mime type, drawn by JupyterLab's plotly extension.
+PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 
 #: Environment variable that marks a process (and its kernels) as part of the book build.
 BOOK_BUILD_ENV = "RESNET_BOOK_BUILD"
@@ -147,6 +165,37 @@ class BookRenderer(MimetypeRenderer):
             f'<script type="application/json" data-plotly-for="{div_id}">{payload}</script>\n'
         )
         return {"text/html": html, "text/plain": describe(fig_dict)}
+
+
+class LiteRenderer(ExternalRenderer):
+    """A plotly renderer for the lite site (JupyterLite, a Pyodide kernel in the browser).
+
+    ``mimebundle(fig)``: the figure as plotly's JSON mime type, its layout made
+    ``book_layout`` and its config ``PLOTLY_CONFIG`` (as in the book), and the one-line
+    ``text/plain`` description; ``render`` (what ``fig.show()`` and ``display(fig)`` call)
+    displays that bundle.
+    """
+
+    def mimebundle(self, fig_dict) -> dict:
+        fig_dict = _figure_dict(fig_dict, "mimebundle")
+        spec = {"data": fig_dict.get("data") or [],
+                "layout": book_layout(fig_dict.get("layout") or {}),
+                "config": PLOTLY_CONFIG}
+        if fig_dict.get("frames"):
+            spec["frames"] = fig_dict["frames"]
+        # through JSON and back: numpy arrays and dates become plain JSON values
+        return {PLOTLY_MIMETYPE: json.loads(to_json_plotly(spec)),
+                "text/plain": describe(fig_dict)}
+
+    def render(self, fig_dict) -> None:
+        from IPython.display import display  # present wherever a kernel runs
+
+        display(self.mimebundle(fig_dict), raw=True)
+
+
+def in_browser() -> bool:
+    """True in a Python that runs in the browser (Pyodide, e.g. JupyterLite's kernel)."""
+    return sys.platform == "emscripten"
 
 
 #: Plot width (px) that text must fit on a phone held upright (a 360-420 px screen, less the
@@ -269,8 +318,9 @@ def in_book_build() -> bool:
 def use_book_renderer(mode: str = "auto") -> None:
     """Register the book's renderer and pick the renderer for this kernel.
 
-    ``mode="auto"`` (the chapters' call): ``"resnet_book"`` inside the book build, plotly's
-    own default for this front end anywhere else (see the module docstring for why), with the
+    ``mode="auto"`` (the chapters' call): ``"resnet_book"`` inside the book build,
+    ``"resnet_lite"`` in the browser (JupyterLite), plotly's own default for this front end
+    anywhere else (see the module docstring for why), with the
     book's ``PLOTLY_CONFIG`` (no cloud links, a one-button mode bar). ``mode="book"`` /
     ``mode="live"`` force one or the other; going back to live after the book's renderer
     restores the default plotly had before it (e.g. ``"colab"``). Returns None, so that the
@@ -282,6 +332,11 @@ def use_book_renderer(mode: str = "auto") -> None:
         raise ValueError(f"mode must be 'auto', 'book' or 'live', not {mode!r}")
     if RENDERER_NAME not in pio.renderers:
         pio.renderers[RENDERER_NAME] = BookRenderer()
+    if LITE_RENDERER_NAME not in pio.renderers:
+        pio.renderers[LITE_RENDERER_NAME] = LiteRenderer()
+    if mode == "auto" and in_browser() and not in_book_build():
+        pio.renderers.default = LITE_RENDERER_NAME
+        return
     if mode == "book" or (mode == "auto" and in_book_build()):
         if pio.renderers.default != RENDERER_NAME:
             _previous_default = pio.renderers.default  # remembered for "live"

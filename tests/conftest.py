@@ -122,9 +122,17 @@ def built_book() -> Iterator[BuiltBook]:
         pytest.fail(
             f"book build timed out after {BUILD_TIMEOUT_S} s\n{tail(out or '')}", pytrace=False
         )
-    seconds = time.perf_counter() - start
     if done.returncode != 0:
         pytest.fail(build_failure_message(done.returncode, done.stdout, html), pytrace=False)
+    # The lite edition (html/lite), as `make book` builds it, also with the network cut.
+    lite = subprocess.run([*offline, sys.executable, str(ROOT / "tools" / "build_lite.py"),
+                           "--html", str(html), "--work", str(out / "_build" / "lite-src")],
+                          cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          timeout=BUILD_TIMEOUT_S)
+    if lite.returncode != 0:
+        pytest.fail(f"tools/build_lite.py exited with {lite.returncode}\n{tail(lite.stdout)}",
+                    pytrace=False)
+    seconds = time.perf_counter() - start
     print(f"\nbook built into {html}")
     try:
         yield BuiltBook(html=html, log=done.stdout, seconds=seconds, offline=bool(offline))

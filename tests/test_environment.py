@@ -118,7 +118,7 @@ def npm_lock() -> dict:
 def test_npm_packages_are_pinned_exactly_with_integrity():
     wanted = json.loads((ROOT / "package.json").read_text())["devDependencies"]
     assert set(wanted) == {"mathjax", "plotly.js-cartesian-dist-min", "axe-core",
-                           "@fortawesome/fontawesome-free"}
+                           "@fortawesome/fontawesome-free", "pyodide"}
     packages = npm_lock()["packages"]
     for name, version in wanted.items():
         assert re.fullmatch(r"\d+\.\d+\.\d+", version), f"{name}: pin an exact version"

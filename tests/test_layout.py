@@ -113,3 +113,50 @@ def test_the_graph_sees_real_edges():
     # The checks above would pass vacuously if the parser found no imports at all.
     assert "spec" in GRAPH["analysis"] and "analysis" in GRAPH["figures.stages"]
     assert "style" in GRAPH["figures.explorer"] and "explorer" in GRAPH["figures.explorer"]
+
+
+# Run where `import torch` fails, as in the reader's browser (the lite edition, Pyodide).
+NO_TORCH = '''
+import sys
+
+class NoTorch:
+    def find_spec(self, name, path=None, target=None):
+        if name == "torch" or name.startswith("torch."):
+            raise ModuleNotFoundError("No module named 'torch' (blocked by the test)")
+
+sys.meta_path.insert(0, NoTorch())
+import resnet_lib
+from resnet_lib import stage_table
+from resnet_lib.explorer import STAGES, stage_data
+from resnet_lib.figures import stage_figure, static_explorer_figure, stem_comparison_figure
+from resnet_lib.render import use_book_renderer
+from resnet_lib.widgets import Explorer
+
+use_book_renderer()
+assert stage_data("resnet18", 97, "cifar").heights
+assert static_explorer_figure().data and stem_comparison_figure("resnet18", 32).data
+live = Explorer(arch="resnet18", input_size=97, stem="cifar", display_figure=False)
+bars = live.figure.data[0]  # labelled "%{customdata}x%{y}x%{y}": channels, side, side
+rows = [r for r in stage_table("resnet18", 97, stem="cifar") if r.name in STAGES]
+assert list(bars.customdata) == [r.channels for r in rows], bars.customdata
+assert list(bars.y) == [r.height for r in rows], bars.y
+labels = [f"{r.channels}x{r.height}x{r.width}" for r in rows]
+try:
+    resnet_lib.resnet50
+except ModuleNotFoundError:
+    pass
+else:
+    raise AssertionError("resnet_lib.resnet50 loaded without torch")
+assert "torch" not in sys.modules
+print(stage_table("resnet50", 224)[-1].name, len(labels))
+'''
+
+
+def test_the_explorer_runs_where_torch_cannot_be_imported():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", NO_TORCH], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.split() == ["fc", "6"]

@@ -15,8 +15,15 @@ The look (palette, template, names of networks and stages) lives in ``resnet_lib
 every figure module; how a figure reaches the page lives in ``resnet_lib.render``.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+# The figures that need only arithmetic are imported now; those drawn from a built model or a
+# training run (blocks, paper, skip, structure, training) import their module, and torch, on
+# first use (a module ``__getattr__``, PEP 562), so the explorer's figures run without torch.
 from .architecture import SIDE_POINTS, resnet_diagram_figure, stem_sides_figure
-from .blocks import block_diagram_figure, stride_placement_figure
 from .costs import latency_vs_macs_figure, relative_costs_figure
 from .explorer import (
     cost_scaling_figure,
@@ -27,16 +34,44 @@ from .explorer import (
     stem_comparison_figure,
 )
 from .family import accuracy_cost_figure, family_costs_figure
-from .paper import (
-    layer_counts_figure,
-    macs_paper_vs_code_figure,
-    projection_reads_figure,
-    table1_table,
-)
-from .skip import degradation_figure, gradient_flow_figure, training_curves_figure
 from .stages import STAGE_COLORS, WEIGHTED_STAGES, block_counts_figure, stage_costs_figure
-from .structure import structure_figure
-from .training import lr_schedules_figure
+
+if TYPE_CHECKING:  # what the lazy names are, for readers and tools; never run
+    from .blocks import block_diagram_figure, stride_placement_figure
+    from .paper import (
+        layer_counts_figure,
+        macs_paper_vs_code_figure,
+        projection_reads_figure,
+        table1_table,
+    )
+    from .skip import degradation_figure, gradient_flow_figure, training_curves_figure
+    from .structure import structure_figure
+    from .training import lr_schedules_figure
+
+#: The figures that need torch, and the module (of this package) that defines each.
+_LAZY = {
+    "block_diagram_figure": "blocks", "stride_placement_figure": "blocks",
+    "layer_counts_figure": "paper", "macs_paper_vs_code_figure": "paper",
+    "projection_reads_figure": "paper", "table1_table": "paper",
+    "degradation_figure": "skip", "gradient_flow_figure": "skip",
+    "training_curves_figure": "skip", "structure_figure": "structure",
+    "lr_schedules_figure": "training",
+}
+
+
+def __getattr__(name: str) -> object:
+    """A figure function that needs torch: import its module on first use."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "accuracy_cost_figure", "family_costs_figure", "lr_schedules_figure", "structure_figure",

@@ -1,0 +1,180 @@
+"""The lite edition: the live explorer in the reader's browser (JupyterLite, Pyodide).
+
+Fast tests: the lite renderer and notebook (no build). Book tests: the built lite site holds
+no source map and points only at itself. The browser test opens the lite notebook from the
+built site in headless Chromium with every non-local request blocked, runs it, drives the
+live widget and checks the drawn labels against ``stage_table``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+
+from resnet_lib import render
+from resnet_lib.analysis import stage_table
+from resnet_lib.explorer import STAGES
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import build_lite  # noqa: E402
+
+#: Seconds for the kernel to start and the notebook to run (17-30 s on a 2-core machine).
+RUN_TIMEOUT_MS = 240_000
+SHOT = ROOT / "_build" / "screenshots" / "lite-explorer.png"
+
+
+@pytest.fixture
+def in_pyodide(monkeypatch):
+    monkeypatch.setattr(sys, "platform", "emscripten")
+    monkeypatch.delenv(render.BOOK_BUILD_ENV, raising=False)
+    before = pio.renderers.default
+    yield
+    pio.renderers.default = before
+
+
+def test_in_the_browser_the_book_renderer_picks_the_lite_one(in_pyodide):
+    render.use_book_renderer()
+    assert pio.renderers.default == render.LITE_RENDERER_NAME
+
+
+def test_the_lite_renderer_shows_plotly_json_with_the_book_config(in_pyodide, monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, raw: shown.append((obj, raw)))
+    # plotly refuses its own mime-type renderers without nbformat (absent in Pyodide)
+    monkeypatch.setattr("plotly.io._renderers.nbformat", None)
+    render.use_book_renderer()
+    fig = go.Figure(go.Bar(x=["a", "b"], y=[1, 2]), layout={"title": {"text": "Two bars"}})
+    fig.show()
+    [(bundle, raw)] = shown
+    assert raw is True
+    spec = bundle[render.PLOTLY_MIMETYPE]
+    assert spec["data"][0]["y"] == [1, 2] and spec["data"][0]["type"] == "bar"
+    assert spec["config"]["displaylogo"] is False and spec["layout"]["dragmode"] is False
+    assert bundle["text/plain"] == "<plotly Figure 'Two bars' (1 bar trace)>"
+
+
+def test_the_lite_notebook_installs_the_library_from_the_site_and_keeps_the_rest():
+    chapter = ROOT / "chapters" / "06_explorer.ipynb"
+    book = json.loads(chapter.read_text())
+    lite = build_lite.lite_notebook(chapter)
+    setup = lite.cells[1].source
+    assert "%pip install -q resnet_lib" in setup and "git+" not in setup
+    assert setup.rstrip().endswith("use_book_renderer()")
+    assert 'set_language("en")' in setup
+    assert [c.id for c in lite.cells] == [c["id"] for c in book["cells"]]
+    assert [c.source for c in lite.cells[2:]] == ["".join(c["source"]) for c in book["cells"][2:]]
+
+
+def test_a_setup_cell_without_its_last_lines_is_refused():
+    with pytest.raises(SystemExit, match="set_language"):
+        build_lite.lite_setup_source("import resnet_lib\n")
+
+
+@pytest.fixture(scope="module")
+def lite_site(built_book) -> Path:
+    site = built_book.html / build_lite.LITE_DIR
+    assert (site / build_lite.LITE_APP / "index.html").is_file(), "no lite site in the book"
+    return site
+
+
+@pytest.mark.book
+def test_the_lite_site_ships_no_source_maps_and_only_its_own_pyodide(lite_site):
+    assert not list(lite_site.rglob("*.map"))
+    config = json.loads((lite_site / "jupyter-lite.json").read_text())["jupyter-config-data"]
+    kernel = config["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
+    assert kernel["pyodideUrl"].startswith("./") and kernel["disablePyPIFallback"] is True
+    lock = json.loads((lite_site / "static" / "pyodide-lock" / "pyodide-lock.json").read_text())
+    for name, pkg in lock["packages"].items():
+        assert not urlsplit(pkg["file_name"]).netloc, (name, pkg["file_name"])
+        wheel = (lite_site / "static" / "pyodide-lock" / pkg["file_name"]).resolve()
+        assert wheel.is_file(), (name, pkg["file_name"])
+
+
+def expected_shapes(arch: str, size: int, stem: str) -> list[str]:
+    rows = {r.name: r for r in stage_table(arch, size, stem=stem)}
+    return [f"{rows[n].channels}×{rows[n].height}×{rows[n].width}" for n in STAGES]
+
+
+@pytest.mark.book
+@pytest.mark.browser
+def test_the_live_explorer_runs_in_the_browser_with_no_server(built_book, lite_site):
+    from browser import chromium, serve
+
+    SHOT.parent.mkdir(parents=True, exist_ok=True)
+    foreign: list[str] = []
+    errors: list[str] = []
+    with serve(built_book.html) as base, chromium() as context:
+        def route(r) -> None:
+            url = r.request.url
+            if url.startswith(("data:", "blob:")) or urlsplit(url).netloc == urlsplit(base).netloc:
+                r.continue_()
+            else:
+                foreign.append(url)
+                r.abort()
+
+        context.route("**/*", route)
+        page = context.new_page()
+        page.set_default_timeout(RUN_TIMEOUT_MS)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{base}/{build_lite.lite_url()}")
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
+                               state="attached")
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        page.wait_for_selector(".js-plotly-plot", state="attached")  # the first figure
+        try:
+            page.wait_for_function(
+            "Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt'))"
+            ".map(p => p.textContent.trim()).filter(t => t)"
+            ".every(t => /^\\[\\d+\\]:$/.test(t))")
+        finally:
+            page.screenshot(path=str(SHOT))  # what the reader saw when the run ended
+        failed = page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']")
+        assert not failed.count(), failed.all_text_contents()
+        explorer = page.locator(".widget-vbox", has=page.locator(".widget-toggle-buttons")).first
+        explorer.scroll_into_view_if_needed()
+
+        def drawn_labels(arch: str, size: int, stem: str) -> list[str]:
+            want = expected_shapes(arch, size, stem)
+            try:
+                page.wait_for_function(
+                    "([sel, want]) => JSON.stringify(Array.from(document.querySelectorAll(sel))"
+                    ".map(e => e.textContent).filter(s => s.includes('×')))"
+                    " === JSON.stringify(want)",
+                    arg=[".widget-vbox .js-plotly-plot .bartext", want], timeout=60_000)
+            except Exception:
+                pass  # the assertion says what was drawn instead
+            texts = explorer.locator(".js-plotly-plot .bartext").all_text_contents()
+            return [t for t in texts if "×" in t]
+
+        assert drawn_labels("resnet50", 224, "imagenet") == expected_shapes("resnet50", 224,
+                                                                             "imagenet")
+        explorer.locator("select").select_option(label="ResNet-18")
+        assert drawn_labels("resnet18", 224, "imagenet") == expected_shapes("resnet18", 224,
+                                                                             "imagenet")
+        size = explorer.locator(".widget-text input")
+        size.fill("97")
+        size.press("Enter")
+        assert drawn_labels("resnet18", 97, "imagenet") == expected_shapes("resnet18", 97,
+                                                                            "imagenet")
+        explorer.locator(".widget-toggle-button", has_text="CIFAR stem").click()
+        assert drawn_labels("resnet18", 97, "cifar") == expected_shapes("resnet18", 97, "cifar")
+    assert not foreign, f"the lite site asked for non-local resources: {foreign}"
+    assert not errors, f"uncaught errors in the lite page: {errors}"
+
+
+@pytest.mark.book
+def test_the_explorer_chapter_links_to_the_lite_notebook_and_loads_none_of_it(built_book,
+                                                                              lite_site):
+    page = (built_book.html / "chapters" / "06_explorer.html").read_text()
+    link = f'href="../{build_lite.lite_url()}"'
+    assert link in page and "Run live in your browser — no install" in page
+    # nothing of the lite site is loaded by the page itself: it is only a link
+    assert page.count(f"{build_lite.LITE_DIR}/") == 1
