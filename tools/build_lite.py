@@ -43,9 +43,10 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
-CHAPTERS = ROOT / "chapters"
-#: The chapters the lite site carries (their code needs no torch) -> the name they get there.
-NOTEBOOKS = {"06_explorer.ipynb": "explorer.ipynb"}
+#: The chapters the lite site carries (their code needs no torch), in both editions -> the
+#: name they get there (the Chinese chapter's link opens zh/explorer.ipynb).
+NOTEBOOKS = {"chapters/06_explorer.ipynb": "explorer.ipynb",
+             "zh/chapters/06_explorer.ipynb": "zh/explorer.ipynb"}
 #: Pinned versions of the wheels the first build chose that no lock of ours pins (written by
 #: jupyterlite-pyodide-kernel when missing, then committed; see the module docstring).
 LITE_CONSTRAINTS = Path(__file__).resolve().parent / "lite-constraints.txt"
@@ -155,7 +156,8 @@ def build(html: Path, work: Path, tools: Path = ROOT / ".venv-lite") -> Path:
     (work / "static" / "pyodide" / "pyodide-lock.json").write_text(json.dumps(lock))
 
     for chapter, name in NOTEBOOKS.items():
-        nbformat.write(lite_notebook(CHAPTERS / chapter), work / "files" / name)
+        (work / "files" / name).parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(lite_notebook(ROOT / chapter), work / "files" / name)
 
     # the kernel's extension from the tools' venv, the widgets', plotly's and MyST's from the
     # book's (.venv: the versions of requirements.lock)
