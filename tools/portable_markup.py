@@ -1,0 +1,186 @@
+"""Chapter markdown that reads well in the book, in JupyterLab and in Colab.
+
+MyST roles (``{cite}`he2016deep```, ``{doc}`04_blocks```, ``{term}`stride```) are Sphinx
+syntax: jupyterlab-myst cannot resolve them in a single notebook (it does not read
+``references.bib`` nor the other pages: "Citation Not Found", dead links) and Colab shows them
+as raw text. This script rewrites them, in the markdown cells of the notebooks it is given, as
+plain markdown links, which every Jupyter front end renders:
+
+- ``{cite}`he2016deep``` -> ``[\\[He et al. 2016\\]](../references.md#he2016deep)``, shown as
+  "[He et al. 2016]" (first author or organisation and year, from ``references.bib``; several
+  keys: ``#thop,ptflops`` and both labels joined by "; ");
+- ``{doc}`04_blocks``` -> ``[<first heading of 04_blocks.ipynb>](04_blocks.ipynb)``, and
+  ``{doc}`next chapter <04_blocks>``` -> ``[next chapter](04_blocks.ipynb)``;
+- ``{term}`stages <stage>``` -> ``[stages](../glossary.md#term-stage)`` (the term URL-quoted:
+  ``#term-feature%20map``).
+
+The book loses nothing: ``book_ext.portable_roles`` turns the citation and glossary links back
+into the roles before Sphinx parses a notebook (numbered citations, the bibliography page and
+glossary links stay as they were), and myst-parser resolves a link to a ``.ipynb`` file as a
+link to that page.
+
+A ``{doc}`` link without its own text takes the first ``# `` heading of the target notebook
+*of the same edition* (``zh/chapters/03_stages.ipynb`` links to ``zh/chapters/04_blocks.ipynb``
+and shows its Chinese title). Citation texts are first author (or organisation) and year from
+``references.bib``. Paths to ``references.md`` and ``glossary.md`` are relative to the
+edition's root (the repository root, or ``zh/``).
+
+Idempotent: a converted notebook has no roles left and is not written again.
+
+    .venv/bin/python tools/portable_markup.py                    # every chapter, both editions
+    .venv/bin/python tools/portable_markup.py zh/chapters/*.ipynb   # only these
+    .venv/bin/python tools/portable_markup.py --check            # exit 1 if a role is left
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from functools import cache
+from pathlib import Path
+from urllib.parse import quote
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+BIB = ROOT / "references.bib"
+
+#: Any MyST role, e.g. {cite}`key` or {term}`text <target>`.
+ANY_ROLE = re.compile(r"\{([A-Za-z][\w:-]*)\}`([^`]*)`")
+#: The roles this script converts.
+CONVERTED = ("cite", "doc", "term")
+#: ``text <target>`` inside a role.
+EXPLICIT = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.S)
+HEADING = re.compile(r"^#\s+(.+?)\s*$", re.M)
+
+
+def edition_root(notebook: Path) -> Path:
+    """The folder holding the notebook's edition: the repository root, or ``zh/`` under it."""
+    notebook = notebook.resolve()
+    for parent in notebook.parents:
+        if parent == ROOT:
+            return ROOT
+        if parent.parent == ROOT and parent.name == "zh":
+            return parent
+    raise ValueError(f"notebook {notebook} is not inside the repository {ROOT}")
+
+
+def escape(text: str) -> str:
+    """Link text with its square brackets escaped."""
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+
+
+@cache
+def bib_labels() -> dict[str, str]:
+    """``{key: "He et al. 2016"}`` for every entry of ``references.bib``."""
+    from pybtex.database import parse_file  # installed with sphinxcontrib-bibtex
+
+    labels = {}
+    for key, entry in parse_file(str(BIB)).entries.items():
+        people = entry.persons.get("author", [])
+        if not people:
+            raise ValueError(f"references.bib: entry {key!r} has no author")
+        first = " ".join(people[0].last_names).replace("{", "").replace("}", "")
+        if len(people) == 2:
+            second = " ".join(people[1].last_names).replace("{", "").replace("}", "")
+            first = f"{first} and {second}"
+        elif len(people) > 2:
+            first = f"{first} et al."
+        labels[key] = f"{first} {entry.fields['year']}"
+    return labels
+
+
+def title_of(notebook: Path) -> str:
+    """The first ``# `` heading of a notebook (its page title)."""
+    if not notebook.exists():
+        raise ValueError(f"{{doc}} target {notebook} does not exist")
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        if cell.cell_type == "markdown":
+            found = HEADING.search(cell.source)
+            if found:
+                return found.group(1)
+    raise ValueError(f"{notebook} has no '# ' heading to take a link title from")
+
+
+def split(content: str) -> tuple[str | None, str]:
+    """``"text <target>"`` -> ``("text", "target")``; ``"target"`` -> ``(None, "target")``."""
+    explicit = EXPLICIT.match(content.strip())
+    if explicit:
+        return explicit.group(1).strip(), explicit.group(2).strip()
+    return None, content.strip()
+
+
+def convert_text(markdown: str, notebook: Path) -> str:
+    """One markdown cell with its cite, doc and term roles written as portable links."""
+    notebook = notebook.resolve()
+    here = notebook.parent
+    root = edition_root(notebook)
+    up = Path(os.path.relpath(root, here)).as_posix()
+
+    def link(match: re.Match) -> str:
+        role, content = match.group(1), match.group(2)
+        if role == "cite":
+            keys = [k.strip() for k in content.split(",") if k.strip()]
+            labels = bib_labels()
+            unknown = [k for k in keys if k not in labels]
+            if unknown:
+                raise ValueError(
+                    f"{notebook.name}: citation key(s) {unknown} not in references.bib")
+            text = "; ".join(labels[k] for k in keys)
+            return f"[\\[{escape(text)}\\]]({up}/references.md#{','.join(keys)})"
+        text, target = split(content)
+        if role == "doc":
+            file = (here / target).with_suffix(".ipynb")
+            text = text or title_of(file)
+            return f"[{escape(text)}]({Path(os.path.relpath(file, here)).as_posix()})"
+        if role == "term":
+            return f"[{escape(text or target)}]({up}/glossary.md#term-{quote(target)})"
+        return match.group(0)
+
+    return ANY_ROLE.sub(lambda m: link(m) if m.group(1) in CONVERTED else m.group(0), markdown)
+
+
+def leftover_roles(markdown: str) -> list[str]:
+    """Every MyST role still in a markdown text."""
+    return [m.group(0) for m in ANY_ROLE.finditer(markdown)]
+
+
+def convert(notebook: Path) -> bool:
+    """Rewrite one notebook's markdown cells; True if it changed (then it is written)."""
+    nb = nbformat.read(notebook, as_version=4)
+    changed = False
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        new = convert_text(cell.source, notebook)
+        if new != cell.source:
+            cell.source, changed = new, True
+    if changed:
+        nbformat.write(nb, notebook)
+    return changed
+
+
+def default_notebooks() -> list[Path]:
+    return sorted(ROOT.glob("chapters/*.ipynb")) + sorted(ROOT.glob("zh/chapters/*.ipynb"))
+
+
+def main(argv: list[str]) -> int:
+    check = "--check" in argv
+    paths = [Path(a) for a in argv if a != "--check"] or default_notebooks()
+    status = 0
+    for path in paths:
+        if check:
+            nb = nbformat.read(path, as_version=4)
+            left = [r for c in nb.cells if c.cell_type == "markdown"
+                    for r in leftover_roles(c.source)]
+            if left:
+                print(f"{path}: {len(left)} role(s) left, e.g. {left[0]}")
+                status = 1
+        elif convert(path):
+            print(f"converted {path}")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
