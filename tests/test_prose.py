@@ -372,3 +372,30 @@ def test_portable_links_round_trip_to_the_books_roles():
     assert portable_markup.convert_text(once, chapter) == once
     with pytest.raises(ValueError, match="nosuchkey"):
         portable_markup.convert_text("{cite}`nosuchkey`", chapter)
+
+
+def test_translations_made_before_the_conversion_are_restamped_not_made_stale():
+    """A Chinese cell stamped with the English cell as it read with roles gets the converted
+    cell's stamp (only the markup changed); a cell stamped with other text stays stale."""
+    import copy
+    import hashlib
+
+    import nbformat
+    import portable_markup
+
+    english_path = ROOT / "chapters" / "04_blocks.ipynb"
+    english = nbformat.read(english_path, as_version=4)
+    # the text before the conversion, as the previous commit of this chapter had it
+    assert "(see {doc}`03_stages`)" in "".join(
+        portable_markup.roles_text(c.source, english_path) for c in english.cells)
+    chinese = copy.deepcopy(english)
+    cells = [c for c in chinese.cells if c.cell_type == "markdown" and "](" in c.source][:2]
+    assert len(cells) == 2
+    digest = lambda text: hashlib.sha256(text.encode("utf-8")).hexdigest()  # noqa: E731
+    old = portable_markup.roles_text(cells[0].source, english_path)
+    cells[0].metadata["translation"] = {"source_sha256": digest(old)}
+    cells[1].metadata["translation"] = {"source_sha256": digest("some other English text")}
+    zh = ROOT / "zh" / "chapters" / "04_blocks.ipynb"
+    assert portable_markup.restamp(chinese, zh) == 1
+    assert cells[0].metadata["translation"]["source_sha256"] == digest(cells[0].source)
+    assert cells[1].metadata["translation"]["source_sha256"] == digest("some other English text")

@@ -27,6 +27,11 @@ edition's root (the repository root, or ``zh/``).
 
 Idempotent: a converted notebook has no roles left and is not written again.
 
+Chinese notebooks: convert the English ones first (the default order). A Chinese markdown cell
+whose ``metadata.translation.source_sha256`` records the English cell as it read *before* the
+conversion (with roles; ``roles_text`` rebuilds that text exactly) is stamped with the
+converted English cell, since only the markup changed; any other stale cell stays stale.
+
     .venv/bin/python tools/portable_markup.py                    # every chapter, both editions
     .venv/bin/python tools/portable_markup.py zh/chapters/*.ipynb   # only these
     .venv/bin/python tools/portable_markup.py --check            # exit 1 if a role is left
@@ -42,6 +47,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/translations.py
 
 ROOT = Path(__file__).resolve().parent.parent
 BIB = ROOT / "references.bib"
@@ -141,6 +148,50 @@ def convert_text(markdown: str, notebook: Path) -> str:
     return ANY_ROLE.sub(lambda m: link(m) if m.group(1) in CONVERTED else m.group(0), markdown)
 
 
+DOC_LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]\(([^)\s:#]+)\.ipynb\)")
+
+
+def roles_text(markdown: str, notebook: Path) -> str:
+    """The inverse of ``convert_text``: portable links back to the roles they replaced (what a
+    translation made before the conversion was made from)."""
+    sys.path.insert(0, str(ROOT))
+    from book_ext import portable_roles
+
+    here = notebook.resolve().parent
+
+    def doc(match: re.Match) -> str:
+        text = re.sub(r"\\(.)", r"\1", match.group(1))
+        target = match.group(2)
+        if text == title_of(here / f"{target}.ipynb"):
+            return f"{{doc}}`{target}`"
+        return f"{{doc}}`{text} <{target}>`"
+
+    return DOC_LINK.sub(doc, portable_roles(markdown))
+
+
+def restamp(chinese: nbformat.NotebookNode, notebook: Path) -> int:
+    """A translation stamped with the English cell as it read before the conversion (roles)
+    is stamped with the converted English cell: only the markup changed, not the text. Returns
+    how many cells were restamped. Needs the English notebook converted first."""
+    from translations import en_path, sha256
+
+    english_path = en_path(notebook)
+    if not english_path.exists():
+        return 0
+    english = {c.id: c for c in nbformat.read(english_path, as_version=4).cells}
+    count = 0
+    for cell in chinese.cells:
+        recorded = cell.metadata.get("translation", {}).get("source_sha256")
+        source = english.get(cell.id)
+        if cell.cell_type != "markdown" or recorded is None or source is None:
+            continue
+        now = sha256(source.source)
+        if recorded != now and recorded == sha256(roles_text(source.source, english_path)):
+            cell.metadata["translation"]["source_sha256"] = now
+            count += 1
+    return count
+
+
 def leftover_roles(markdown: str) -> list[str]:
     """Every MyST role still in a markdown text."""
     return [m.group(0) for m in ANY_ROLE.finditer(markdown)]
@@ -156,6 +207,8 @@ def convert(notebook: Path) -> bool:
         new = convert_text(cell.source, notebook)
         if new != cell.source:
             cell.source, changed = new, True
+    if edition_root(notebook) != ROOT and restamp(nb, notebook):
+        changed = True
     if changed:
         nbformat.write(nb, notebook)
     return changed
