@@ -399,3 +399,28 @@ def test_translations_made_before_the_conversion_are_restamped_not_made_stale():
     assert portable_markup.restamp(chinese, zh) == 1
     assert cells[0].metadata["translation"]["source_sha256"] == digest(cells[0].source)
     assert cells[1].metadata["translation"]["source_sha256"] == digest("some other English text")
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_answers_hold_no_tex_that_jupyterlab_myst_would_leave_raw(path):
+    for block in re.findall(r"<details\b.*?</details>", stored_markdown(path), re.S):
+        assert "$" not in block and not re.search(r"\\[A-Za-z]", block), (path.name, block[:300])
+
+
+def test_tex_in_answers_becomes_text_math():
+    """Hand-written expectations for the forms the answers used."""
+    from portable_markup import plain_math_in_answers, unicode_math
+
+    assert unicode_math(r"256 \times 14 \times 14") == "256 × 14 × 14"
+    assert unicode_math(r"\lfloor (225 + 6 - 7)/2 \rfloor + 1") == "⌊(225 + 6 − 7)/2⌋ + 1"
+    assert unicode_math(r"4 \times 2^3 = 32") == "4 × 2³ = 32"
+    assert unicode_math(r"k^2 \cdot C_\text{in} \cdot H") == "*k*² · *C*<sub>in</sub> · *H*"
+    assert unicode_math(r"\operatorname{relu}(\text{shortcut}(x))") == "relu(shortcut(*x*))"
+    assert unicode_math(r"\sqrt{2 / 2304} \approx 0.0295") == "√(2 / 2304) ≈ 0.0295"
+    assert unicode_math("c^2 + 2c") == "*c*² + 2*c*"
+    with pytest.raises(ValueError, match="frac"):
+        unicode_math(r"\frac{1}{2}")
+    # only answers change; math elsewhere stays TeX (MyST renders it in Lab, Colab and the book)
+    text = "$a \\times b$\n\n<details>\n<summary>Answer</summary>\n\n$a \\times b$\n\n</details>"
+    assert plain_math_in_answers(text) == \
+        "$a \\times b$\n\n<details>\n<summary>Answer</summary>\n\n*a* × *b*\n\n</details>"

@@ -14,6 +14,11 @@ plain markdown links, which every Jupyter front end renders:
 - ``{term}`stages <stage>``` -> ``[stages](../glossary.md#term-stage)`` (the term URL-quoted:
   ``#term-feature%20map``).
 
+- TeX math inside a ``<details>`` answer -> text (``$256 \\times 14 \\times 14$`` -> ``256 × 14 ×
+  14``; ``unicode_math``): jupyterlab-myst 2.7 turns a raw HTML block and all it contains
+  into one HTML string in which math is left as raw TeX (``<span class="math-inline">``,
+  never typeset), so only text math reads the same in Lab, Colab and the book.
+
 The book loses nothing: ``book_ext.portable_roles`` turns the citation and glossary links back
 into the roles before Sphinx parses a notebook (numbered citations, the bibliography page and
 glossary links stay as they were), and myst-parser resolves a link to a ``.ipynb`` file as a
@@ -192,6 +197,53 @@ def restamp(chinese: nbformat.NotebookNode, notebook: Path) -> int:
     return count
 
 
+#: A ``<details>`` block (a "Check yourself" answer) and TeX math in it.
+DETAILS = re.compile(r"<details\b.*?</details>", re.S)
+MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$\n]+?)\$", re.S)
+TEX_SYMBOLS = {"times": "×", "cdot": "·", "approx": "≈", "le": "≤", "ge": "≥", "ne": "≠",
+               "alpha": "α", "beta": "β", "gamma": "γ", "lambda": "λ", "sigma": "σ",
+               "ldots": "…", "cdots": "⋯", "to": "→", "infty": "∞", "pm": "±"}
+SUPERSCRIPTS = str.maketrans("0123456789+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
+ROMAN = "\x00"  # marks words set upright (\text, \operatorname) while letters are italicised
+
+
+def unicode_math(tex: str) -> str:
+    """TeX math as text that every renderer shows alike: ``k^2 \\cdot C_\\text{in}`` ->
+    ``*k*² · *C*<sub>in</sub>``. Single letters are italic (markdown emphasis), words from
+    ``\\text`` and ``\\operatorname`` upright; an unknown command is a ValueError."""
+    out = re.sub(r"\\(?:text|operatorname|mathrm)\{([^{}]*)\}",
+                 lambda m: ROMAN + m.group(1) + ROMAN, tex)
+    while "\\sqrt{" in out:
+        out = re.sub(r"\\sqrt\{([^{}]*)\}", lambda m: f"√({m.group(1)})", out)
+    out = re.sub(r"\\lfloor\s*", "⌊", out)
+    out = re.sub(r"\s*\\rfloor", "⌋", out)
+    out = re.sub(r"\^\{?([0-9+-]+)\}?", lambda m: m.group(1).translate(SUPERSCRIPTS), out)
+    out = re.sub(r"_(?:\{([^{}]*)\}|(\x00[^\x00]*\x00)|([A-Za-z0-9]))",
+                 lambda m: f"<sub>{m.group(1) or m.group(2) or m.group(3)}</sub>", out)
+
+    def symbol(m: re.Match) -> str:
+        if m.group(1) not in TEX_SYMBOLS:
+            raise ValueError(f"unicode_math: no text form for \\{m.group(1)} in {tex!r}")
+        return TEX_SYMBOLS[m.group(1)]
+
+    out = re.sub(r"\\([A-Za-z]+)", symbol, out)
+    if "\\" in out or "{" in out or "^" in out:
+        raise ValueError(f"unicode_math: cannot write {tex!r} as text")
+    out = re.sub(r"(?<= )-(?= )", "−", out)
+    # italic single letters (variables), never inside upright words or tags
+    out = re.sub(r"(?<![A-Za-z\x00<>/])([A-Za-z])(?![A-Za-z\x00>])", r"*\1*", out)
+    return out.replace(ROMAN, "").strip()
+
+
+def plain_math_in_answers(markdown: str) -> str:
+    """TeX math inside ``<details>`` blocks written as text: jupyterlab-myst turns a raw HTML
+    block and everything in it into one HTML string, where math stays raw TeX."""
+    def answer(block: re.Match) -> str:
+        return MATH.sub(lambda m: unicode_math(m.group(1) or m.group(2)), block.group(0))
+
+    return DETAILS.sub(answer, markdown)
+
+
 def leftover_roles(markdown: str) -> list[str]:
     """Every MyST role still in a markdown text."""
     return [m.group(0) for m in ANY_ROLE.finditer(markdown)]
@@ -204,7 +256,7 @@ def convert(notebook: Path) -> bool:
     for cell in nb.cells:
         if cell.cell_type != "markdown":
             continue
-        new = convert_text(cell.source, notebook)
+        new = plain_math_in_answers(convert_text(cell.source, notebook))
         if new != cell.source:
             cell.source, changed = new, True
     if edition_root(notebook) != ROOT and restamp(nb, notebook):
