@@ -344,7 +344,9 @@ def test_what_a_learner_sees_on_opening_each_chapter(lab, notebook):
     syntax where jupyterlab-myst renders the markdown; a screenshot is kept."""
     page = lab["open"](notebook.name)
     page.wait_for_timeout(500)  # maths and fonts settle
-    page.screenshot(path=str(SHOTS / f"{notebook.stem}.png"))
+    shot = SHOTS / f"{notebook.stem}.png"
+    page.screenshot(path=str(shot))
+    print(f"what a learner sees on opening {notebook.name}: {shot}")  # pytest -s / -rA
     rendered = "\n".join(page.locator(".jp-MarkdownCell .myst, .jp-MarkdownCell "
                                       ".jp-RenderedMarkdown").all_inner_texts())
     raw = re.findall(r"\{[a-z][\w:-]*\}`|\{(?:admonition|dropdown)[^}]*\}", rendered)
