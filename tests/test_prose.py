@@ -424,3 +424,29 @@ def test_tex_in_answers_becomes_text_math():
     text = "$a \\times b$\n\n<details>\n<summary>Answer</summary>\n\n$a \\times b$\n\n</details>"
     assert plain_math_in_answers(text) == \
         "$a \\times b$\n\n<details>\n<summary>Answer</summary>\n\n*a* × *b*\n\n</details>"
+
+
+def test_translations_of_answers_with_tex_are_restamped_given_the_old_revision(monkeypatch):
+    """TeX in answers cannot be rebuilt from today's text; with ``--before REV`` the English
+    cell at REV (here written out by hand instead of read from git) stands in for it."""
+    import copy
+    import hashlib
+
+    import nbformat
+    import portable_markup
+
+    english_path = ROOT / "chapters" / "01_whole_picture.ipynb"
+    english = nbformat.read(english_path, as_version=4)
+    cell = next(c for c in english.cells if "256 × 14 × 14 for 224" in c.source)
+    old = (cell.source.replace("256 × 14 × 14", "$256 \\times 14 \\times 14$")
+           .replace("256 × 28 × 28", "$256 \\times 28 \\times 28$"))
+    assert "$" in old and old != cell.source
+    digest = lambda text: hashlib.sha256(text.encode("utf-8")).hexdigest()  # noqa: E731
+    chinese = copy.deepcopy(english)
+    zh_cell = next(c for c in chinese.cells if c.id == cell.id)
+    zh_cell.metadata["translation"] = {"source_sha256": digest(old)}
+    zh = ROOT / "zh" / "chapters" / "01_whole_picture.ipynb"
+    assert portable_markup.restamp(chinese, zh) == 0  # without the old revision: stays stale
+    monkeypatch.setattr(portable_markup, "english_at", lambda rev, path: {cell.id: old})
+    assert portable_markup.restamp(chinese, zh, before="REV") == 1
+    assert zh_cell.metadata["translation"]["source_sha256"] == digest(cell.source)

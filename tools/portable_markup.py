@@ -36,6 +36,12 @@ Chinese notebooks: convert the English ones first (the default order). A Chinese
 whose ``metadata.translation.source_sha256`` records the English cell as it read *before* the
 conversion (with roles; ``roles_text`` rebuilds that text exactly) is stamped with the
 converted English cell, since only the markup changed; any other stale cell stays stale.
+TeX in answers cannot be rebuilt that way: give a git revision from before the conversion,
+``--before REV`` (e.g. the commit before "Chapters' citations, glossary terms and chapter
+links as plain markdown links"), and a cell stamped with the English cell at REV is restamped
+when converting that cell gives today's English cell.
+
+    .venv/bin/python tools/portable_markup.py --before REV zh/chapters/*.ipynb
 
     .venv/bin/python tools/portable_markup.py                    # every chapter, both editions
     .venv/bin/python tools/portable_markup.py zh/chapters/*.ipynb   # only these
@@ -174,16 +180,35 @@ def roles_text(markdown: str, notebook: Path) -> str:
     return DOC_LINK.sub(doc, portable_roles(markdown))
 
 
-def restamp(chinese: nbformat.NotebookNode, notebook: Path) -> int:
-    """A translation stamped with the English cell as it read before the conversion (roles)
-    is stamped with the converted English cell: only the markup changed, not the text. Returns
-    how many cells were restamped. Needs the English notebook converted first."""
+def english_at(revision: str, english_path: Path) -> dict[str, str]:
+    """``{cell id: markdown}`` of an English notebook as git stored it at ``revision``."""
+    import subprocess
+
+    relative = english_path.resolve().relative_to(ROOT).as_posix()
+    shown = subprocess.run(["git", "show", f"{revision}:{relative}"], cwd=ROOT,
+                           capture_output=True, text=True)
+    if shown.returncode != 0:
+        raise ValueError(f"--before {revision}: git has no {relative} there ({shown.stderr})")
+    return {c.id: c.source for c in nbformat.reads(shown.stdout, as_version=4).cells
+            if c.cell_type == "markdown"}
+
+
+def restamp(chinese: nbformat.NotebookNode, notebook: Path, before: str | None = None) -> int:
+    """A translation stamped with the English cell as it read before the conversion is
+    stamped with the converted English cell: only the markup changed, not the text.
+
+    "Before the conversion" is the English cell with its links written back as roles
+    (``roles_text``, exact for links), or, given ``before`` (a git revision from before the
+    conversion), the English cell at that revision if converting it gives today's cell
+    (this also covers TeX in answers, which ``roles_text`` cannot restore). Returns how many
+    cells were restamped. Needs the English notebook converted first."""
     from translations import en_path, sha256
 
     english_path = en_path(notebook)
     if not english_path.exists():
         return 0
     english = {c.id: c for c in nbformat.read(english_path, as_version=4).cells}
+    old = english_at(before, english_path) if before else {}
     count = 0
     for cell in chinese.cells:
         recorded = cell.metadata.get("translation", {}).get("source_sha256")
@@ -191,7 +216,12 @@ def restamp(chinese: nbformat.NotebookNode, notebook: Path) -> int:
         if cell.cell_type != "markdown" or recorded is None or source is None:
             continue
         now = sha256(source.source)
-        if recorded != now and recorded == sha256(roles_text(source.source, english_path)):
+        if recorded == now:
+            continue
+        earlier = old.get(cell.id)
+        if recorded == sha256(roles_text(source.source, english_path)) or (
+                earlier is not None and recorded == sha256(earlier)
+                and plain_math_in_answers(convert_text(earlier, english_path)) == source.source):
             cell.metadata["translation"]["source_sha256"] = now
             count += 1
     return count
@@ -249,8 +279,9 @@ def leftover_roles(markdown: str) -> list[str]:
     return [m.group(0) for m in ANY_ROLE.finditer(markdown)]
 
 
-def convert(notebook: Path) -> bool:
-    """Rewrite one notebook's markdown cells; True if it changed (then it is written)."""
+def convert(notebook: Path, before: str | None = None) -> bool:
+    """Rewrite one notebook's markdown cells; True if it changed (then it is written).
+    ``before``: see ``restamp`` (Chinese notebooks only)."""
     nb = nbformat.read(notebook, as_version=4)
     changed = False
     for cell in nb.cells:
@@ -259,7 +290,7 @@ def convert(notebook: Path) -> bool:
         new = plain_math_in_answers(convert_text(cell.source, notebook))
         if new != cell.source:
             cell.source, changed = new, True
-    if edition_root(notebook) != ROOT and restamp(nb, notebook):
+    if edition_root(notebook) != ROOT and restamp(nb, notebook, before):
         changed = True
     if changed:
         nbformat.write(nb, notebook)
@@ -272,6 +303,11 @@ def default_notebooks() -> list[Path]:
 
 def main(argv: list[str]) -> int:
     check = "--check" in argv
+    before = None
+    if "--before" in argv:
+        at = argv.index("--before")
+        before = argv[at + 1]
+        argv = argv[:at] + argv[at + 2:]
     paths = [Path(a) for a in argv if a != "--check"] or default_notebooks()
     status = 0
     for path in paths:
@@ -282,7 +318,7 @@ def main(argv: list[str]) -> int:
             if left:
                 print(f"{path}: {len(left)} role(s) left, e.g. {left[0]}")
                 status = 1
-        elif convert(path):
+        elif convert(path, before):
             print(f"converted {path}")
     return status
 
