@@ -15,6 +15,10 @@ What the extension does, one function each (every function says why):
 - ``copy_mathjax`` and ``write_icons``, after the pages are written: MathJax's runtime files,
   and ``icons.css`` with exactly the Font Awesome icons the pages use, drawn from the SVG
   files of the pinned ``@fortawesome/fontawesome-free`` package.
+- ``portable_roles``, as each notebook is read: the chapters' citation and glossary links
+  (written so that JupyterLab and Colab can read them, see ``tools/portable_markup.py``)
+  become ``{cite}`` and ``{term}`` roles again, so the book keeps numbered citations, its
+  bibliography page and glossary links.
 - ``BookHTMLTranslator``: bibliography entries without the ARIA roles that docutils adds;
   ``visit_hide_cell``: "Show code cell content" toggles named by what they show.
 
@@ -81,6 +85,7 @@ def setup(app: Sphinx) -> dict:
     app.set_translator("html", BookHTMLTranslator)
     app.add_node(HideCodeCellNode, override=True, html=(visit_hide_cell, depart_HideCellInput))
     app.connect("config-inited", configure)
+    app.connect("source-read", read_portable_roles)
     # after myst-nb's handler (priority 500), which adds the page's widget state
     app.connect("html-page-context", add_page_assets, priority=900)
     app.connect("build-finished", copy_mathjax)
@@ -117,6 +122,45 @@ def configure(app: Sphinx, config: Config) -> None:
     paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     if root not in paths:
         os.environ["PYTHONPATH"] = os.pathsep.join([root, *paths])
+
+
+#: ``[\\[He et al. 2016\\]](../references.md#he2016deep)``: a citation (keys after the ``#``).
+PORTABLE_CITE = re.compile(
+    r"\[\\\[(?:\\.|[^\]\\])*\\\]\]\((?:\.{1,2}/)*references\.md#([^)\s]+)\)")
+#: ``[stages](../glossary.md#term-stage)``: a glossary term (URL-quoted after ``#term-``).
+PORTABLE_TERM = re.compile(
+    r"\[((?:\\.|[^\]\\])*)\]\((?:\.{1,2}/)*glossary\.md#term-([^)\s]+)\)")
+
+
+def portable_roles(markdown: str) -> str:
+    """A chapter's markdown with its portable citation and glossary links written as the
+    ``{cite}`` and ``{term}`` roles that ``tools/portable_markup.py`` replaced."""
+    from urllib.parse import unquote
+
+    def term(match: re.Match) -> str:
+        text = re.sub(r"\\(.)", r"\1", match.group(1))
+        target = unquote(match.group(2))
+        return f"{{term}}`{text}`" if text == target else f"{{term}}`{text} <{target}>`"
+
+    markdown = PORTABLE_CITE.sub(lambda m: f"{{cite}}`{m.group(1)}`", markdown)
+    return PORTABLE_TERM.sub(term, markdown)
+
+
+def read_portable_roles(app: Sphinx, docname: str, source: list[str]) -> None:
+    """``source-read``: apply ``portable_roles`` to every markdown cell of a notebook."""
+    if not str(app.env.doc2path(docname)).endswith(".ipynb"):
+        return
+    notebook = json.loads(source[0])
+    changed = False
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") != "markdown":
+            continue
+        text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        new = portable_roles(text)
+        if new != text:
+            cell["source"], changed = new, True
+    if changed:
+        source[0] = json.dumps(notebook, ensure_ascii=False)
 
 
 def plotly_js_version() -> str:

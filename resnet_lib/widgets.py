@@ -33,6 +33,10 @@ from .style import label as arch_label
 _WIDE = {"description_width": "initial"}
 _BUTTONS = {"description_width": "initial", "button_width": "auto"}
 _WRAP = {"flex_flow": "row wrap", "align_items": "center"}  # a Layout's arguments
+# The summary of a setting is the figure's title; the status line repeats it for screen
+# readers only (announced on every change, aria-live), so a sighted learner reads it once.
+_SCREEN_READER_ONLY = ("position:absolute;width:1px;height:1px;margin:-1px;padding:0;"
+                       "overflow:hidden;clip-path:inset(50%);white-space:nowrap;border:0")
 
 
 class Explorer(widgets.VBox):
@@ -117,8 +121,8 @@ class Explorer(widgets.VBox):
         self.data = d
         self._show(True)
         note = "" if bottleneck else (
-            " (ResNet-18/34 use BasicBlocks: no 1×1 conv, so no stride placement to choose.)")
-        self._say(d.summary() + "." + note)
+            "ResNet-18/34 use BasicBlocks: no 1×1 conv, so no stride placement to choose.")
+        self._say(note, summary=d.summary() + ".")
         if self.figure is None:
             self.figure = stage_figure(d)
         else:
@@ -134,11 +138,15 @@ class Explorer(widgets.VBox):
         for part in (self.output, self.table):
             part.layout.display = None if visible else "none"
 
-    def _say(self, text: str, error: bool = False) -> None:
+    def _say(self, text: str, error: bool = False, summary: str = "") -> None:
+        """The status line: ``text`` shown (an error in colour), ``summary`` (which the
+        figure's title already shows) for screen readers only."""
         color = "#D55E00" if error else "inherit"  # Okabe-Ito vermillion for errors
         role = "alert" if error else "status"
+        hidden = (f'<span style="{_SCREEN_READER_ONLY}">{html.escape(summary)} </span>'
+                  if summary else "")
         self.message.value = (f'<div role="{role}" aria-live="polite" style="color:{color}">'
-                              f"{html.escape(text)}</div>")
+                              f"{hidden}{html.escape(text)}</div>")
 
 
 def stage_table_html(d: StageData) -> str:

@@ -77,6 +77,7 @@ def test_binder_environment_has_the_pinned_torch_and_front_end(binder_env):
                       "jupyterlab-plotly"):
         line = next((x for x in listing.splitlines() if x.strip().startswith(extension)), "")
         assert "enabled" in line, f"{extension} not enabled:\n{listing}"
+    assert "is not compatible" not in listing, listing
 
 
 def test_every_chapter_runs_in_the_binder_environment(binder_env):

@@ -256,6 +256,15 @@ def test_live_explorer_redraws_what_stage_table_computes(lab):
     explorer.locator(".widget-toggle-button", has_text="CIFAR stem").click()
     wait_for("resnet18", 97, "cifar")
     explorer.screenshot(path=str(SHOTS / "06_explorer-live-widget-changed.png"))
+    # The setting's summary ("... G MACs · ... M parameters ...") is drawn once, as the
+    # figure's title; the status line keeps it for screen readers only (1 px, clipped).
+    shown = explorer.evaluate(
+        "root => Array.from(root.querySelectorAll('*')).filter(e => !e.firstElementChild"
+        " && e.textContent.includes('G MACs')).filter(e => { const r ="
+        " e.getBoundingClientRect(); return r.width > 2 && r.height > 2; }).length")
+    assert shown == 1, f"the summary line is shown {shown} times"
+    status = explorer.locator("[role=status]")
+    assert "97×97 input" in status.text_content()  # ... and a screen reader still hears it
 
 
 def test_live_explorer_controls_are_labelled_in_full(lab):
@@ -319,6 +328,14 @@ def test_answers_stay_hidden_until_the_learner_opens_them(lab, name):
     body = answers[0].locator(":scope > :not(summary)").first
     body.wait_for(state="visible", timeout=10_000)
     assert len(body.inner_text().strip()) > 10
+    # ... and every answer reads as text: jupyterlab-myst leaves TeX inside raw HTML untypeset
+    # (<span class="math-inline">a \times b</span>), so answers carry no TeX at all.
+    for details in answers[1:]:
+        details.locator(":scope > summary").click()
+    for details in answers:
+        text = details.inner_text()
+        assert "$" not in text and not re.search(r"\\[A-Za-z]+", text), text
+        assert details.locator(".math-inline, .math-display").count() == 0, text
 
 
 @pytest.mark.parametrize("notebook", CHAPTERS, ids=[nb.stem for nb in CHAPTERS])
@@ -327,11 +344,14 @@ def test_what_a_learner_sees_on_opening_each_chapter(lab, notebook):
     syntax where jupyterlab-myst renders the markdown; a screenshot is kept."""
     page = lab["open"](notebook.name)
     page.wait_for_timeout(500)  # maths and fonts settle
-    page.screenshot(path=str(SHOTS / f"{notebook.stem}.png"))
+    shot = SHOTS / f"{notebook.stem}.png"
+    page.screenshot(path=str(shot))
+    print(f"what a learner sees on opening {notebook.name}: {shot}")  # pytest -s / -rA
     rendered = "\n".join(page.locator(".jp-MarkdownCell .myst, .jp-MarkdownCell "
                                       ".jp-RenderedMarkdown").all_inner_texts())
-    raw = re.findall(r"\{(?:cite|doc|ref|numref|eq|admonition)[^}]*\}`?", rendered)
+    raw = re.findall(r"\{[a-z][\w:-]*\}`|\{(?:admonition|dropdown)[^}]*\}", rendered)
     assert not raw, f"{notebook.name}: raw MyST syntax shows: {sorted(set(raw))}"
+    assert "Citation Not Found" not in rendered
     setup = page.locator(".jp-CodeCell").first
     assert setup.locator(".jp-Cell-inputArea").is_hidden(), "the setup cell's code is shown"
     assert setup.locator(".jp-InputPlaceholder").is_visible()

@@ -43,6 +43,17 @@ def test_binder_pins_agree_with_requirements_on_every_shared_package():
     assert not mismatched, mismatched
 
 
+def test_jupyterlab_loads_every_installed_extension():
+    """The pinned JupyterLab and its extensions agree: ``jupyter labextension list`` flags an
+    extension built for other shared modules (jupyterlab-myst 2.7.0 under JupyterLab 4.6:
+    @jupyter/ydoc 3 vs 4) as "not compatible", and the learner's console warns about it."""
+    exe = Path(sys.executable).with_name("jupyter")
+    listing = subprocess.run([str(exe), "labextension", "list"], stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True, timeout=120).stdout
+    assert "jupyterlab-myst" in listing and "jupyterlab-manager" in listing, listing
+    assert "is not compatible" not in listing, listing
+
+
 def test_binder_installs_every_third_party_package_the_chapters_import():
     import json
     import sys

@@ -10,6 +10,10 @@ cells). The tests fail when
 - a term is linked to the glossary but the glossary does not define it, or a chapter defines a
   term inline again instead of linking it;
 - a citation key is missing from references.bib;
+- a chapter's markdown holds MyST role syntax (``{cite}``, ``{doc}``, ``{term}``...), which
+  JupyterLab cannot resolve and Colab shows raw: chapters use the portable links of
+  ``tools/portable_markup.py``, which the book turns back into roles (the checks below read
+  the text as the book parses it);
 - the claims audit's summary counts disagree with its own table.
 """
 
@@ -17,20 +21,32 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
+
+from book_ext import portable_roles  # noqa: E402  (the repository root is not installed)
+
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 PAGES = [ROOT / "intro.md", ROOT / "glossary.md"]
 
 
-def markdown(path: Path) -> str:
-    if path.suffix == ".md":
-        return path.read_text(encoding="utf-8")
+def stored_markdown(path: Path) -> str:
+    """A notebook's markdown cells as stored (what JupyterLab and Colab render)."""
     nb = json.loads(path.read_text(encoding="utf-8"))
     return "\n\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+
+
+def markdown(path: Path) -> str:
+    """A page's markdown as the book parses it (a notebook's portable links as roles)."""
+    if path.suffix == ".md":
+        return path.read_text(encoding="utf-8")
+    return portable_roles(stored_markdown(path))
 
 
 def cells(path: Path) -> list[dict]:
@@ -227,7 +243,8 @@ def test_chapter_1_defines_bn_and_receptive_field_before_using_them():
     nb = cells(ROOT / "chapters" / "01_whole_picture.ipynb")
     diagram = next(i for i, c in enumerate(nb) if "resnet_diagram_figure(" in src(c)
                    and c["cell_type"] == "code")
-    before = flat(" ".join(src(c) for c in nb[:diagram] if c["cell_type"] == "markdown"))
+    before = portable_roles(flat(" ".join(src(c) for c in nb[:diagram]
+                                          if c["cell_type"] == "markdown")))
     assert "{term}`receptive field`" in before
 
 
@@ -303,3 +320,133 @@ def test_chapter_1_receptive_field_words_match_the_library():
     # "`layer4`'s receptive field ... is about four times the width of the image"
     assert "about four times the width of the image" in text
     assert round(rf["layer4"] / 224) == 4
+
+
+# --- markup that reads well in the book, JupyterLab and Colab ---------------------------------
+
+ROLE = re.compile(r"\{[A-Za-z][\w:-]*\}`")  # any MyST role: {cite}`, {doc}`, {term}`, {ref}`...
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_chapters_hold_no_role_syntax_that_lab_and_colab_show_raw(path):
+    left = ROLE.findall(stored_markdown(path))
+    assert not left, (f"{path.name}: {len(left)} MyST role(s); run "
+                      "`.venv/bin/python tools/portable_markup.py` to write them as links")
+
+
+DOC_LINK = re.compile(r"\]\(([^)#\s:]+\.ipynb)\)")
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_chapter_links_point_to_chapters_of_the_book(path):
+    """A link to another chapter names a notebook that is in the table of contents."""
+    toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
+    for target in DOC_LINK.findall(stored_markdown(path)):
+        file = (path.parent / target).resolve()
+        assert file.is_file(), (path.name, target)
+        assert f"file: {file.relative_to(ROOT).with_suffix('').as_posix()}\n" in toc, target
+
+
+def test_portable_links_round_trip_to_the_books_roles():
+    """Hand-written examples: the tool writes links, book_ext reads them back as roles."""
+    import portable_markup
+
+    chapter = ROOT / "chapters" / "04_blocks.ipynb"
+    cases = {
+        "see {cite}`he2016deep`.": "see [\\[He et al. 2016\\]](../references.md#he2016deep).",
+        "{cite}`thop,ptflops`": "[\\[THOP contributors 2025; Sovrasov 2024\\]]"
+                                "(../references.md#thop,ptflops)",
+        "{term}`stride`": "[stride](../glossary.md#term-stride)",
+        "{term}`feature maps <feature map>`": "[feature maps](../glossary.md#term-feature%20map)",
+        "{doc}`next chapter <05_skip_connections>`": "[next chapter](05_skip_connections.ipynb)",
+    }
+    for role, link in cases.items():
+        assert portable_markup.convert_text(role, chapter) == link
+        if "{doc}" not in role:  # myst-parser resolves .ipynb links itself
+            assert portable_roles(link) == role
+    # a {doc} link without text takes the target chapter's title
+    assert portable_markup.convert_text("{doc}`03_stages`", chapter) == \
+        "[The four stages \\[3, 4, 6, 3\\]](03_stages.ipynb)"
+    # idempotent: converted text is left alone
+    once = portable_markup.convert_text("A {term}`stage` {cite}`he2016deep`", chapter)
+    assert portable_markup.convert_text(once, chapter) == once
+    with pytest.raises(ValueError, match="nosuchkey"):
+        portable_markup.convert_text("{cite}`nosuchkey`", chapter)
+
+
+def test_translations_made_before_the_conversion_are_restamped_not_made_stale():
+    """A Chinese cell stamped with the English cell as it read with roles gets the converted
+    cell's stamp (only the markup changed); a cell stamped with other text stays stale."""
+    import copy
+    import hashlib
+
+    import nbformat
+    import portable_markup
+
+    english_path = ROOT / "chapters" / "04_blocks.ipynb"
+    english = nbformat.read(english_path, as_version=4)
+    # the text before the conversion, as the previous commit of this chapter had it
+    assert "(see {doc}`03_stages`)" in "".join(
+        portable_markup.roles_text(c.source, english_path) for c in english.cells)
+    chinese = copy.deepcopy(english)
+    cells = [c for c in chinese.cells if c.cell_type == "markdown" and "](" in c.source][:2]
+    assert len(cells) == 2
+    digest = lambda text: hashlib.sha256(text.encode("utf-8")).hexdigest()  # noqa: E731
+    old = portable_markup.roles_text(cells[0].source, english_path)
+    cells[0].metadata["translation"] = {"source_sha256": digest(old)}
+    cells[1].metadata["translation"] = {"source_sha256": digest("some other English text")}
+    zh = ROOT / "zh" / "chapters" / "04_blocks.ipynb"
+    assert portable_markup.restamp(chinese, zh) == 1
+    assert cells[0].metadata["translation"]["source_sha256"] == digest(cells[0].source)
+    assert cells[1].metadata["translation"]["source_sha256"] == digest("some other English text")
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_answers_hold_no_tex_that_jupyterlab_myst_would_leave_raw(path):
+    for block in re.findall(r"<details\b.*?</details>", stored_markdown(path), re.S):
+        assert "$" not in block and not re.search(r"\\[A-Za-z]", block), (path.name, block[:300])
+
+
+def test_tex_in_answers_becomes_text_math():
+    """Hand-written expectations for the forms the answers used."""
+    from portable_markup import plain_math_in_answers, unicode_math
+
+    assert unicode_math(r"256 \times 14 \times 14") == "256 × 14 × 14"
+    assert unicode_math(r"\lfloor (225 + 6 - 7)/2 \rfloor + 1") == "⌊(225 + 6 − 7)/2⌋ + 1"
+    assert unicode_math(r"4 \times 2^3 = 32") == "4 × 2³ = 32"
+    assert unicode_math(r"k^2 \cdot C_\text{in} \cdot H") == "*k*² · *C*<sub>in</sub> · *H*"
+    assert unicode_math(r"\operatorname{relu}(\text{shortcut}(x))") == "relu(shortcut(*x*))"
+    assert unicode_math(r"\sqrt{2 / 2304} \approx 0.0295") == "√(2 / 2304) ≈ 0.0295"
+    assert unicode_math("c^2 + 2c") == "*c*² + 2*c*"
+    with pytest.raises(ValueError, match="frac"):
+        unicode_math(r"\frac{1}{2}")
+    # only answers change; math elsewhere stays TeX (MyST renders it in Lab, Colab and the book)
+    text = "$a \\times b$\n\n<details>\n<summary>Answer</summary>\n\n$a \\times b$\n\n</details>"
+    assert plain_math_in_answers(text) == \
+        "$a \\times b$\n\n<details>\n<summary>Answer</summary>\n\n*a* × *b*\n\n</details>"
+
+
+def test_translations_of_answers_with_tex_are_restamped_given_the_old_revision(monkeypatch):
+    """TeX in answers cannot be rebuilt from today's text; with ``--before REV`` the English
+    cell at REV (here written out by hand instead of read from git) stands in for it."""
+    import copy
+    import hashlib
+
+    import nbformat
+    import portable_markup
+
+    english_path = ROOT / "chapters" / "01_whole_picture.ipynb"
+    english = nbformat.read(english_path, as_version=4)
+    cell = next(c for c in english.cells if "256 × 14 × 14 for 224" in c.source)
+    old = (cell.source.replace("256 × 14 × 14", "$256 \\times 14 \\times 14$")
+           .replace("256 × 28 × 28", "$256 \\times 28 \\times 28$"))
+    assert "$" in old and old != cell.source
+    digest = lambda text: hashlib.sha256(text.encode("utf-8")).hexdigest()  # noqa: E731
+    chinese = copy.deepcopy(english)
+    zh_cell = next(c for c in chinese.cells if c.id == cell.id)
+    zh_cell.metadata["translation"] = {"source_sha256": digest(old)}
+    zh = ROOT / "zh" / "chapters" / "01_whole_picture.ipynb"
+    assert portable_markup.restamp(chinese, zh) == 0  # without the old revision: stays stale
+    monkeypatch.setattr(portable_markup, "english_at", lambda rev, path: {cell.id: old})
+    assert portable_markup.restamp(chinese, zh, before="REV") == 1
+    assert zh_cell.metadata["translation"]["source_sha256"] == digest(cell.source)
