@@ -9,8 +9,10 @@ The result is a JupyterLite site (JupyterLab in the browser, Python from Pyodide
 worker) that holds the explorer chapter as a notebook. Everything it loads is in that folder:
 
 - JupyterLab and the Pyodide kernel: ``jupyterlite-core`` and ``jupyterlite-pyodide-kernel``,
-  pinned in requirements.lock; the front-end extensions the notebook needs (ipywidgets'
-  manager, plotly's mime renderer, MyST markdown), from the packages of the same lock;
+  pinned in tools/lite-tools.lock; the front-end extensions the notebook needs (ipywidgets'
+  manager, plotly's mime renderer), from the book's own environment (requirements.lock).
+  No MyST extension (7 MB): the chapters' markdown is plain (tools/portable_markup.py),
+  which JupyterLab's own renderer shows;
 - Pyodide's runtime: the npm package ``pyodide`` (package-lock.json), copied from
   node_modules/ (only the files the kernel loads; no source maps, no typings);
 - Python packages: ``resnet_lib`` as a wheel built here from the repository, and, from PyPI,
@@ -60,7 +62,7 @@ PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_s
                  "pyodide-lock.json", "package.json")
 #: The front-end extensions the notebook needs, from the environments' share/jupyter.
 LABEXTENSIONS = ("@jupyterlite/pyodide-kernel-extension", "@jupyter-widgets/jupyterlab-manager",
-                 "jupyterlab-plotly", "jupyterlab-myst")
+                 "jupyterlab-plotly")
 #: Where the lite site lies in the built book, and the page that opens the explorer there.
 LITE_DIR = "lite"
 LITE_APP = "lab"
@@ -159,7 +161,7 @@ def build(html: Path, work: Path, tools: Path = ROOT / ".venv-lite") -> Path:
         (work / "files" / name).parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(lite_notebook(ROOT / chapter), work / "files" / name)
 
-    # the kernel's extension from the tools' venv, the widgets', plotly's and MyST's from the
+    # the kernel's extension from the tools' venv, the widgets' and plotly's from the
     # book's (.venv: the versions of requirements.lock)
     shares = [p / "share" / "jupyter" / "labextensions" for p in (tools, Path(sys.prefix))]
     extensions = [next((s / name for s in shares if (s / name).is_dir()), shares[-1] / name)
