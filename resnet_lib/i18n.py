@@ -12,8 +12,59 @@ from __future__ import annotations
 
 LANGUAGES = ("en", "zh")
 
-# English -> Chinese. Keys are the exact English strings the library uses.
-ZH: dict[str, str] = {}
+# English -> Chinese. Keys are the exact English strings the library uses ({name} fields are
+# filled in after the lookup, see text()). Established Chinese ML terms: 残差块, 瓶颈块,
+# 阶段, 特征图, 步幅, 通道, 参数, 乘加运算 (MACs), 起始层 (stem), 下采样, 投影捷径, 恒等捷径.
+ZH: dict[str, str] = {
+    # figures/stages.py
+    "Parameters": "参数量",
+    "Multiply-adds per image": "每张图像的乘加运算",
+    "parameters": "参数",
+    "multiply-adds": "乘加运算",
+    "{name} %{{x}}<br>%{{customdata[0]}} {what} (%{{text}} of the total)<br>"
+    "output %{{customdata[1]}}<extra></extra>":
+        "{name} %{{x}}<br>{what}：%{{customdata[0]}}（占总量的 %{{text}}）<br>"
+        "输出 %{{customdata[1]}}<extra></extra>",
+    "{name}: parameters and multiply-adds per stage": "{name}：各阶段的参数量与乘加运算",
+    "{params} parameters · {macs} G multiply-adds per image · input {size}":
+        "{params} 个参数 · 每张图像 {macs} G 次乘加运算 · 输入 {size}",
+    "stage": "阶段",
+    "parameters (count)": "参数（个）",
+    "multiply-adds (count)": "乘加运算（次）",
+    "Network": "网络",
+    "{formula} layers": "{formula} 层",
+    "%{{y}}<br>{stage}: %{{x}} blocks<extra></extra>":
+        "%{{y}}<br>{stage}：%{{x}} 个残差块<extra></extra>",
+    "Same stages, different block counts: the ResNet family":
+        "阶段相同，残差块数不同：ResNet 家族",
+    "Same stages, different block<br>counts: the ResNet family":
+        "阶段相同，残差块数不同：<br>ResNet 家族",
+    "residual blocks (count)": "残差块（个）",
+    # widgets.py
+    "Network:": "网络：",
+    "Which ResNet: 18 and 34 use BasicBlocks, 50/101/152 Bottlenecks":
+        "哪一个 ResNet：18 和 34 用基本块（BasicBlock），50/101/152 用瓶颈块（Bottleneck）",
+    "Input size (pixels):": "输入尺寸（像素）：",
+    "a whole number, e.g. 224": "一个整数，例如 224",
+    "Stem:": "起始层：",
+    "7x7 stride-2 conv, then 3x3 stride-2 max pool (the paper's)":
+        "7x7 步幅 2 卷积，再接 3x3 步幅 2 最大池化（论文的做法）",
+    "3x3 stride-1 conv, no max pool (for 32x32 CIFAR images)":
+        "3x3 步幅 1 卷积，不做最大池化（用于 32x32 的 CIFAR 图像）",
+    "v1.5: stride on the 3×3": "v1.5：步幅在 3×3 卷积上",
+    "v1: stride on the 1×1": "v1：步幅在 1×1 卷积上",
+    "Bottleneck stride:": "瓶颈块的步幅：",
+    "torchvision's Bottleneck (ResNet v1.5)": "torchvision 的瓶颈块（ResNet v1.5）",
+    "the paper's Bottleneck (v1)": "论文的瓶颈块（v1）",
+    "Side of the square input image in pixels; any whole number >= 1 "
+    "(press Enter to apply)":
+        "正方形输入图像的边长（像素）；任意不小于 1 的整数（按回车键生效）",
+    # style.py
+    "ImageNet stem": "ImageNet 起始层",
+    "CIFAR stem": "CIFAR 起始层",
+    "v1.5 (stride on the 3x3)": "v1.5（步幅在 3x3 卷积上）",
+    "v1 (stride on the first 1x1)": "v1（步幅在第一个 1x1 卷积上）",
+}
 
 CATALOGS: dict[str, dict[str, str]] = {"en": {}, "zh": ZH}
 
@@ -35,6 +86,12 @@ def get_language() -> str:
     return _language
 
 
-def text(english: str) -> str:
-    """``english`` in the current language (unchanged where the catalog has no entry)."""
-    return CATALOGS[_language].get(english, english)
+def text(english: str, /, **fields: object) -> str:
+    """``english`` in the current language (unchanged where the catalog has no entry).
+
+    With ``fields``, the entry is a template filled in after the lookup, so a sentence with
+    numbers or names in it is one catalog entry whatever they are:
+    ``text("{name}: parameters per stage", name="ResNet-34")``.
+    """
+    translated = CATALOGS[_language].get(english, english)
+    return translated.format(**fields) if fields else translated

@@ -35,6 +35,7 @@ from ..explorer import (
     stage_data,
     variants,
 )
+from ..i18n import text
 from ..style import PALETTE, STEM_LABELS, style
 
 # Colours (Okabe-Ito): a map that has collapsed to 1x1 is vermillion, others blue.
@@ -53,12 +54,12 @@ def stem_comparison_figure(arch: str = "resnet18", input_size: int = 32) -> go.F
         d = stage_data(arch, input_size, stem)
         ticks = [f"{name}<br>{c} channels" for name, c in zip(STAGES, d.channels, strict=True)]
         fig.add_bar(
-            x=ticks, y=list(d.heights), name=STEM_LABELS[stem], marker_color=color,
+            x=ticks, y=list(d.heights), name=text(STEM_LABELS[stem]), marker_color=color,
             text=[f"{h}×{w}" for h, w in zip(d.heights, d.widths, strict=True)],
             textposition="outside", cliponaxis=False, customdata=list(d.shapes),
             marker_line=dict(color=[PALETTE["vermillion"] if h == 1 else color
                                     for h in d.heights], width=3),
-            hovertemplate="%{customdata}<extra>" + STEM_LABELS[stem] + "</extra>",
+            hovertemplate="%{customdata}<extra>" + text(STEM_LABELS[stem]) + "</extra>",
         )
     n = input_size
     style(fig, title=f"{label(arch)} on a {n}×{n} image: the two stems",
