@@ -59,6 +59,52 @@ ZH: dict[str, str] = {
     "Side of the square input image in pixels; any whole number >= 1 "
     "(press Enter to apply)":
         "正方形输入图像的边长（像素）；任意不小于 1 的整数（按回车键生效）",
+    # figures/architecture.py
+    "{k}×{k} conv, stride {stride}, BN, ReLU": "{k}×{k} 卷积，步幅 {stride}，BN，ReLU",
+    "{k}×{k} max pool, stride {stride}": "{k}×{k} 最大池化，步幅 {stride}",
+    "no max pool (identity)": "无最大池化（恒等）",
+    "global average pool": "全局平均池化",
+    "fully connected": "全连接层",
+    "image": "图像",
+    "input": "输入",
+    "stages": "各阶段",
+    "{n} class scores": "{n} 个类别得分",
+    "stem": "起始层",
+    "4 stages": "4 个阶段",
+    "head": "输出头",
+    "the input image": "输入图像",
+    "params: {params}<br>multiply-adds: {macs}<br>total stride: {stride}<br>receptive field: {rf} px":
+        "参数：{params}<br>乘加运算：{macs}<br>总步幅：{stride}<br>感受野：{rf} 像素",
+    " (larger than the image: it counts the zero padding around it)": "（比图像还大：它把图像周围的零填充也算了进去）",
+    "{name} at {size}<br><sup>shapes: channels × height × width</sup>":
+        "{name}，输入 {size}<br><sup>形状：通道 × 高 × 宽</sup>",
+    " and ": " 和 ",
+    "Feature-map side through {name}<br><sup>ImageNet vs CIFAR stem, {sizes} inputs</sup>":
+        "{name} 中特征图的边长<br><sup>ImageNet 与 CIFAR 起始层，输入 {sizes}</sup>",
+    "stage output": "阶段输出",
+    "side (pixels, log scale)": "边长（像素，对数坐标）",
+    # figures/blocks.py (and the titles and column headers chapter 4 passes to it)
+    "{kh}×{kw} conv, {cin}→{cout}": "{kh}×{kw} 卷积，{cin}→{cout}",
+    "{n} conv weights on the main path": "主路径上共 {n} 个卷积权重",
+    "input: {n} channels": "输入：{n} 个通道",
+    "stride {n}": "步幅 {n}",
+    "{n} weights": "{n} 个权重",
+    "ReLU → output: {n} channels": "ReLU → 输出：{n} 个通道",
+    "projection": "投影捷径",
+    "zero-pad {cin}→{cout}<br>stride {n}": "零填充 {cin}→{cout}<br>步幅 {n}",
+    "identity<br>(no weights)": "恒等捷径<br>（无权重）",
+    "v1: stride on the first 1×1 (paper)": "v1：步幅在第一个 1×1 卷积上（论文）",
+    "v1.5: stride on the 3×3 (torchvision)": "v1.5：步幅在 3×3 卷积上（torchvision）",
+    "%{x}: %{customdata} multiply-adds<extra></extra>":
+        "%{x}：%{customdata} 次乘加运算<extra></extra>",
+    "{name}: {v1} G multiply-adds (v1) vs {v15} G (v1.5)":
+        "{name}：{v1} G 次乘加运算（v1）对比 {v15} G（v1.5）",
+    "multiply-adds per image (count)": "每张图像的乘加运算（次）",
+    "Two residual blocks, drawn from the code": "两个残差块，按代码画出",
+    "The first block of layer2 in ResNet-50, two ways":
+        "ResNet-50 中 layer2 的第一个残差块：两种做法",
+    "v1 (paper): stride on the 1×1": "v1（论文）：步幅在 1×1 卷积上",
+    "v1.5 (torchvision): on the 3×3": "v1.5（torchvision）：步幅在 3×3 卷积上",
     # style.py
     "ImageNet stem": "ImageNet 起始层",
     "CIFAR stem": "CIFAR 起始层",

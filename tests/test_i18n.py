@@ -7,12 +7,20 @@ import re
 
 import pytest
 
-from resnet_lib import i18n
-from resnet_lib.figures.stages import block_counts_figure, stage_costs_figure
+from resnet_lib import build, i18n
+from resnet_lib.blocks import BasicBlock, Bottleneck
+from resnet_lib.figures import (
+    block_counts_figure,
+    block_diagram_figure,
+    resnet_diagram_figure,
+    stage_costs_figure,
+    stem_sides_figure,
+    stride_placement_figure,
+)
 
 #: Words that may stay English in a Chinese figure: identifiers, model and unit names.
 ALLOWED = re.compile(r"^(ResNet|ResNeXt|Wide|BasicBlock|Bottleneck|layer|conv|maxpool|avgpool|"
-                     r"fc|extra|customdata|text|span|style|font|size|px|br|v1|G|M|k|x|y)$",
+                     r"fc|downsample|BN|ReLU|torchvision|ImageNet|CIFAR|extra|customdata|text|span|style|font|size|px|br|v1|G|M|k|x|y)$",
                      re.I)
 
 
@@ -24,23 +32,26 @@ def chinese():
 
 
 def visible_strings(fig) -> list[str]:
-    """Every string of a figure a reader can see: titles, axis titles, trace names, hover
-    templates, annotations, menu labels."""
+    """Every string of a figure a reader can see: titles, axis titles, annotations and menu
+    labels (layout), trace names, text and hover text (data). An annotation's ``name`` is
+    an identifier, not shown."""
     out = []
 
-    def walk(node, key=""):
+    def walk(node, keys, key=""):
         if isinstance(node, dict):
             for k, v in node.items():
-                walk(v, k)
+                walk(v, keys, k)
         elif isinstance(node, (list, tuple)):
             for v in node:
-                walk(v, key)
-        elif isinstance(node, str) and key in ("text", "name", "hovertemplate", "label"):
+                walk(v, keys, key)
+        elif isinstance(node, str) and key in keys:
             out.append(node)
 
     spec = fig.to_plotly_json()
-    walk(spec["layout"])
-    walk(spec["data"])
+    phone = spec["layout"].pop("meta", {}).get("phone")  # style.with_phone_variant
+    for variant in (spec, phone) if phone else (spec,):
+        walk(variant["layout"], ("text", "label", "prefix"))
+        walk(variant["data"], ("text", "name", "hovertemplate", "hovertext"))
     return out
 
 
@@ -49,12 +60,26 @@ def english_words(s: str) -> list[str]:
     return [w for w in re.findall(r"[A-Za-z]{2,}", s) if not ALLOWED.match(w)]
 
 
-@pytest.mark.parametrize("build", [
-    lambda: stage_costs_figure(("resnet34", "resnet50")),
-    lambda: block_counts_figure(),
-])
-def test_stage_figures_have_no_english_left_in_chinese(chinese, build):
-    fig = build()
+#: The figures whose text goes through the catalog so far, called as the chapters call them.
+FIGURES = {
+    "resnet_diagram": lambda: resnet_diagram_figure("resnet34"),
+    "resnet_diagram_cifar": lambda: resnet_diagram_figure("resnet18", 32, stem="cifar"),
+    "stem_sides": lambda: stem_sides_figure(),
+    "stage_costs": lambda: stage_costs_figure(("resnet34", "resnet50")),
+    "block_counts": lambda: block_counts_figure(),
+    "block_diagram": lambda: block_diagram_figure(
+        {"BasicBlock(64, 64)": BasicBlock(64, 64), "Bottleneck(256, 64)": Bottleneck(256, 64)}),
+    "block_diagram_v1_v15": lambda: block_diagram_figure(
+        {"v1 (paper): stride on the 1×1": build("resnet50", stride_in="1x1").layer2[0],
+         "v1.5 (torchvision): on the 3×3": build("resnet50").layer2[0]},
+        title="The first block of layer2 in ResNet-50, two ways"),
+    "stride_placement": lambda: stride_placement_figure(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_figures_have_no_english_left_in_chinese(chinese, name):
+    fig = FIGURES[name]()
     leftovers = {s: english_words(s) for s in visible_strings(fig) if english_words(s)}
     assert not leftovers, leftovers
 
