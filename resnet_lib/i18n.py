@@ -105,6 +105,69 @@ ZH: dict[str, str] = {
         "ResNet-50 中 layer2 的第一个残差块：两种做法",
     "v1 (paper): stride on the 1×1": "v1（论文）：步幅在 1×1 卷积上",
     "v1.5 (torchvision): on the 3×3": "v1.5（torchvision）：步幅在 3×3 卷积上",
+    # figures/skip.py (and the network names of experiments and gradients)
+    "plain": "普通网络",
+    "{n} layers": "{n} 层",
+    "%{y:.2f}% top-1 error<extra></extra>": "top-1 错误率 %{y:.2f}%<extra></extra>",
+    "ImageNet top-1 error (He et al. 2016, Table 2): deeper plain is worse":
+        "ImageNet top-1 错误率（He 等，2016，表 2）：普通网络越深反而越差",
+    "depth (weighted layers)": "深度（带权重的层数）",
+    "top-1 validation error (%)": "top-1 验证错误率（%）",
+    "plain-{n}": "普通网络-{n}",
+    "pre-act ResNet-34": "预激活 ResNet-34",
+    "ResNet-34, zero-init": "ResNet-34（零初始化）",
+    "layer %{x} (%{customdata})<br>‖∂L/∂W‖ = %{y:.3g}<extra></extra>":
+        "第 %{x} 层（%{customdata}）<br>‖∂L/∂W‖ = %{y:.3g}<extra></extra>",
+    "Gradient norm per layer at initialisation (one random batch)":
+        "初始化时每一层的梯度范数（一个随机批次）",
+    "weighted layer (1 = conv1, next to the input; last = fc)":
+        "带权重的层（1 = conv1，紧挨输入；最后一层 = fc）",
+    "‖∂loss/∂weights‖ (log scale)": "‖∂损失/∂权重‖（对数坐标）",
+    "step %{x}: loss %{y:.3g}<extra></extra>": "第 %{x} 步：损失 %{y:.3g}<extra></extra>",
+    " ({n}-step moving average)": "（{n} 步滑动平均）",
+    "Training loss: plain vs residual, shallow vs deep": "训练损失：普通网络与残差网络，浅与深",
+    "SGD step (one mini-batch each)": "SGD 步数（每步一个小批量）",
+    "training loss (nats, log scale)": "训练损失（nat，对数坐标）",
+    # explorer.py (summaries and variant names)
+    "layer4 ends at {shape}, never 1×1": "layer4 结束时为 {shape}，从未缩到 1×1",
+    "the map is 1×1 from {stage} on": "从 {stage} 起特征图为 1×1",
+    "{n}×{n} input: {where}": "{n}×{n} 输入：{where}",
+    "{macs} G MACs · {params} M parameters · {mb} MB of stage outputs per image":
+        "{macs} G 次乘加运算（MACs）· {params} M 个参数 · 每张图像的阶段输出共 {mb} MB",
+    # figures/explorer.py
+    "{n} channels": "{n} 个通道",
+    "{name} on a {n}×{n} image: the two stems": "{name} 处理 {n}×{n} 图像：两种起始层",
+    "stage (its output)": "阶段（其输出）",
+    "side of the output map (pixels)": "输出特征图的边长（像素）",
+    "activations (stage outputs, one image)": "激活（各阶段输出，一张图像）",
+    "parameters (conv1..layer4)": "参数（conv1..layer4）",
+    "{name}, {n}×{n}: where the memory sits": "{name}，{n}×{n}：内存花在哪里",
+    "share of the total (%)": "占总量的比例（%）",
+    "MACs": "乘加运算（MACs）",
+    "activation memory": "激活内存",
+    "{name}: what grows with the input size": "{name}：随输入尺寸增长的量",
+    "input pixels relative to {n}×{n}": "输入像素数（相对于 {n}×{n}）",
+    "relative to {n}×{n}": "相对于 {n}×{n}",
+    "map side": "特征图边长",
+    "%{x} output: %{customdata} channels × %{y} × %{y} pixels<extra></extra>":
+        "%{x} 输出：%{customdata} 个通道 × %{y} × %{y} 像素<extra></extra>",
+    "activations (one image)": "激活（一张图像）",
+    "%{x} output: %{customdata:,} elements = %{y:.3g} MB<extra>activations</extra>":
+        "%{x} 输出：%{customdata:,} 个元素 = %{y:.3g} MB<extra>激活</extra>",
+    "%{x}: %{customdata:,} parameters = %{y:.3g} MB<extra>parameters</extra>":
+        "%{x}：%{customdata:,} 个参数 = %{y:.3g} MB<extra>参数</extra>",
+    "%{x}: %{y:,} MACs<extra></extra>": "%{x}：%{y:,} 次乘加运算<extra></extra>",
+    "Output map: side in pixels (label: channels × height × width)":
+        "输出特征图：边长（像素）（标注：通道 × 高 × 宽）",
+    "Memory at fp32: each stage's output for one image vs its parameters":
+        "fp32 下的内存：每个阶段对一张图像的输出与其参数",
+    "Multiply-adds (MACs) per stage, one image": "每个阶段的乘加运算（MACs），一张图像",
+    "pixels": "像素",
+    "MB (log scale)": "MB（对数坐标）",
+    "Feature maps per stage: pick a network, slide the input size":
+        "各阶段的特征图：选一个网络，拖动输入尺寸",
+    "Input size (pixels)": "输入尺寸（像素）",
+    "input size (pixels): ": "输入尺寸（像素）：",
     # style.py
     "ImageNet stem": "ImageNet 起始层",
     "CIFAR stem": "CIFAR 起始层",

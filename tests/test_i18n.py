@@ -9,19 +9,31 @@ import pytest
 
 from resnet_lib import build, i18n
 from resnet_lib.blocks import BasicBlock, Bottleneck
+from resnet_lib.explorer import stage_data
 from resnet_lib.figures import (
     block_counts_figure,
     block_diagram_figure,
+    cost_scaling_figure,
+    degradation_figure,
+    gradient_flow_figure,
+    memory_share_figure,
     resnet_diagram_figure,
     stage_costs_figure,
+    stage_figure,
+    static_explorer_figure,
+    stem_comparison_figure,
     stem_sides_figure,
     stride_placement_figure,
+    training_curves_figure,
 )
 
-#: Words that may stay English in a Chinese figure: identifiers, model and unit names.
-ALLOWED = re.compile(r"^(ResNet|ResNeXt|Wide|BasicBlock|Bottleneck|layer|conv|maxpool|avgpool|"
-                     r"fc|downsample|BN|ReLU|torchvision|ImageNet|CIFAR|extra|customdata|text|span|style|font|size|px|br|v1|G|M|k|x|y)$",
-                     re.I)
+#: Words that may stay English in a Chinese figure: identifiers (module and stage names),
+#: names of models, data sets, libraries and authors, units and acronyms a Chinese ML text
+#: keeps (MACs, MB, fp32, SGD, top-1, nat), and plotly markup.
+ALLOWED = re.compile(
+    r"^(ResNet|ResNeXt|Wide|BasicBlock|Bottleneck|layer|conv|maxpool|avgpool|fc|downsample|"
+    r"BN|ReLU|torchvision|ImageNet|CIFAR|He|MACs|MB|fp|SGD|top|nat|"
+    r"extra|customdata|text|span|style|font|size|px|br|sup|v1|G|M|k|x|y)$")
 
 
 @pytest.fixture
@@ -74,6 +86,19 @@ FIGURES = {
          "v1.5 (torchvision): on the 3×3": build("resnet50").layer2[0]},
         title="The first block of layer2 in ResNet-50, two ways"),
     "stride_placement": lambda: stride_placement_figure(),
+    "degradation": lambda: degradation_figure(),
+    # the network names of gradients.gradient_flow and experiments.plain_vs_residual
+    "gradient_flow": lambda: gradient_flow_figure({
+        name: {"conv1": 1.0, "layer1.0.conv1": 0.5, "layer2.0.conv1": 0.2, "fc": 0.1}
+        for name in ("plain-34", "ResNet-34", "pre-act ResNet-34")}),
+    "training_curves": lambda: training_curves_figure({
+        name: [2.0 - 0.01 * i for i in range(30)]
+        for name in ("plain-10", "ResNet-10", "plain-34", "ResNet-34", "ResNet-34, zero-init")}),
+    "static_explorer": lambda: static_explorer_figure(),
+    "stage": lambda: stage_figure(stage_data("resnet50", 224)),
+    "stem_comparison": lambda: stem_comparison_figure("resnet18", 32),
+    "memory_share": lambda: memory_share_figure("resnet50", 224),
+    "cost_scaling": lambda: cost_scaling_figure("resnet50"),
 }
 
 
