@@ -168,6 +168,32 @@ ZH: dict[str, str] = {
         "各阶段的特征图：选一个网络，拖动输入尺寸",
     "Input size (pixels)": "输入尺寸（像素）",
     "input size (pixels): ": "输入尺寸（像素）：",
+    # figures/paper.py (Table 1 as HTML; the paper vs the code; layer counts)
+    "paper, Table 1 (printed, 1 decimal)": "论文表 1（印刷值，保留 1 位小数）",
+    "ours, stride on the 1x1 (paper's form)": "本书计算，步幅在 1x1 卷积上（论文的形式）",
+    "ours, stride on the 3x3 (torchvision's form)":
+        "本书计算，步幅在 3x3 卷积上（torchvision 的形式）",
+    "torchvision's published GFLOPS": "torchvision 公布的 GFLOPS",
+    "Multiply-adds per 224×224 image: paper vs code": "每张 224×224 图像的乘加运算：论文与代码",
+    "network": "网络",
+    "multiply-adds (×10⁹)": "乘加运算（×10⁹）",
+    "residual blocks": "残差块",
+    "weighted layers (the name)": "带权重的层（名字里的数）",
+    "Conv2d modules": "Conv2d 模块",
+    "leaf modules": "叶子模块",
+    "How many layers? It depends what you count": "有多少层？取决于你数的是什么",
+    "count": "个数",
+    "row %{y}, column %{x}: %{z:.0f}<extra>1 = read</extra>":
+        "第 %{y} 行，第 %{x} 列：%{z:.0f}<extra>1 = 被读取</extra>",
+    "row (input position)": "行（输入位置）",
+    "column (input position)": "列（输入位置）",
+    "A 1×1 stride-2 conv reads {read} of {total} positions":
+        "步幅为 2 的 1×1 卷积只读取 {total} 个位置中的 {read} 个",
+    "(code: {code})": "（代码：{code}）",
+    "Table 1 of He et al. (2016), every cell rebuilt from resnet_lib: {agree} of {n} cells agree with the paper's form (stride on the first 1×1). {moved} cells change in torchvision's form (stride on the 3×3, marked v1.5).":
+        "He 等（2016）的表 1，每个单元格都由 resnet_lib 重新算出：{n} 个单元格中有 {agree} 个与论文的形式（步幅在第一个 1×1 卷积上）一致。在 torchvision 的形式（步幅在 3×3 卷积上，标为 v1.5）下，有 {moved} 个单元格会变化。",
+    "Table 1, rebuilt": "重建的表 1",
+    "layer": "层",
     # style.py
     "ImageNet stem": "ImageNet 起始层",
     "CIFAR stem": "CIFAR 起始层",

@@ -16,7 +16,10 @@ from resnet_lib.figures import (
     cost_scaling_figure,
     degradation_figure,
     gradient_flow_figure,
+    layer_counts_figure,
+    macs_paper_vs_code_figure,
     memory_share_figure,
+    projection_reads_figure,
     resnet_diagram_figure,
     stage_costs_figure,
     stage_figure,
@@ -24,6 +27,7 @@ from resnet_lib.figures import (
     stem_comparison_figure,
     stem_sides_figure,
     stride_placement_figure,
+    table1_table,
     training_curves_figure,
 )
 
@@ -32,7 +36,7 @@ from resnet_lib.figures import (
 #: keeps (MACs, MB, fp32, SGD, top-1, nat), and plotly markup.
 ALLOWED = re.compile(
     r"^(ResNet|ResNeXt|Wide|BasicBlock|Bottleneck|layer|conv|maxpool|avgpool|fc|downsample|"
-    r"BN|ReLU|torchvision|ImageNet|CIFAR|He|MACs|MB|fp|SGD|top|nat|"
+    r"BN|ReLU|Conv|torchvision|ImageNet|CIFAR|He|MACs|GFLOPS|MB|fp|SGD|top|nat|"
     r"extra|customdata|text|span|style|font|size|px|br|sup|v1|G|M|k|x|y)$")
 
 
@@ -99,7 +103,19 @@ FIGURES = {
     "stem_comparison": lambda: stem_comparison_figure("resnet18", 32),
     "memory_share": lambda: memory_share_figure("resnet50", 224),
     "cost_scaling": lambda: cost_scaling_figure("resnet50"),
+    "macs_paper_vs_code": lambda: macs_paper_vs_code_figure(),
+    "layer_counts": lambda: layer_counts_figure(),
+    "projection_reads": lambda: projection_reads_figure([[1, 0, 1, 0], [0, 0, 0, 0]] * 2),
 }
+
+
+def test_table1_is_labelled_in_chinese(chinese):
+    """Table 1's header, caption and region name (the cells quote the paper as printed)."""
+    html = table1_table().html
+    caption = re.search(r"<caption[^>]*>(.*?)</caption>", html).group(1)
+    assert re.search(r"[\u4e00-\u9fff]", caption), caption
+    assert '<th scope="col">层</th>' in html
+    assert 'aria-label="重建的表 1"' in html
 
 
 @pytest.mark.parametrize("name", sorted(FIGURES))
