@@ -194,6 +194,30 @@ ZH: dict[str, str] = {
         "He 等（2016）的表 1，每个单元格都由 resnet_lib 重新算出：{n} 个单元格中有 {agree} 个与论文的形式（步幅在第一个 1×1 卷积上）一致。在 torchvision 的形式（步幅在 3×3 卷积上，标为 v1.5）下，有 {moved} 个单元格会变化。",
     "Table 1, rebuilt": "重建的表 1",
     "layer": "层",
+    # figures/costs.py
+    "time ∝ multiply-adds (through {name})": "时间 ∝ 乘加运算（过 {name} 的直线）",
+    "%{text}: %{x:.2f} G multiply-adds, median %{y:.1f} ms<extra></extra>":
+        "%{text}：%{x:.2f} G 次乘加运算，中位数 %{y:.1f} ms<extra></extra>",
+    "measured (median of the runs)": "实测（多次运行的中位数）",
+    "{n} threads": "{n} 个线程",
+    "{n} thread": "{n} 个线程",
+    "Measured CPU time per image ({threads}, batch {batch})":
+        "实测的每张图像 CPU 时间（{threads}，批量大小 {batch}）",
+    "multiply-adds per image (×10⁹)": "每张图像的乘加运算（×10⁹）",
+    "time per image (ms; bars: min–max)": "每张图像的时间（ms；误差线：最小–最大）",
+    "activations (conv outputs)": "激活（卷积输出）",
+    "CPU time (measured here)": "CPU 时间（本机实测）",
+    "{gpu} time, inference": "{gpu} 时间，推理",
+    "{gpu} time, training": "{gpu} 时间，训练",
+    "What grows with depth, relative to {name}": "随深度增长的量（相对于 {name}）",
+    # figures/training.py
+    "V1 weights: step, 90 epochs": "V1 权重：阶梯式，90 轮",
+    "V2 weights: warm-up + cosine, 600 epochs": "V2 权重：预热 + 余弦，600 轮",
+    "epoch %{x}: learning rate %{y:.3g}": "第 %{x} 轮：学习率 %{y:.3g}",
+    "Learning rate per epoch<br><sup>torchvision's V1 and V2 recipes</sup>":
+        "每轮的学习率<br><sup>torchvision 的 V1 与 V2 训练配方</sup>",
+    "epoch (passes over the training images)": "轮次（遍历训练图像的次数）",
+    "learning rate (log scale)": "学习率（对数坐标）",
     # style.py
     "ImageNet stem": "ImageNet 起始层",
     "CIFAR stem": "CIFAR 起始层",

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
+import torch
 
-from resnet_lib import build, i18n
+from resnet_lib import build, costs, i18n, throughput
 from resnet_lib.blocks import BasicBlock, Bottleneck
 from resnet_lib.explorer import stage_data
 from resnet_lib.figures import (
@@ -16,10 +17,13 @@ from resnet_lib.figures import (
     cost_scaling_figure,
     degradation_figure,
     gradient_flow_figure,
+    latency_vs_macs_figure,
     layer_counts_figure,
+    lr_schedules_figure,
     macs_paper_vs_code_figure,
     memory_share_figure,
     projection_reads_figure,
+    relative_costs_figure,
     resnet_diagram_figure,
     stage_costs_figure,
     stage_figure,
@@ -33,10 +37,10 @@ from resnet_lib.figures import (
 
 #: Words that may stay English in a Chinese figure: identifiers (module and stage names),
 #: names of models, data sets, libraries and authors, units and acronyms a Chinese ML text
-#: keeps (MACs, MB, fp32, SGD, top-1, nat), and plotly markup.
+#: keeps (MACs, MB, ms, CPU, fp32, SGD, top-1, nat), and plotly markup.
 ALLOWED = re.compile(
     r"^(ResNet|ResNeXt|Wide|BasicBlock|Bottleneck|layer|conv|maxpool|avgpool|fc|downsample|"
-    r"BN|ReLU|Conv|torchvision|ImageNet|CIFAR|He|MACs|GFLOPS|MB|fp|SGD|top|nat|"
+    r"BN|ReLU|Conv|torchvision|ImageNet|CIFAR|He|NVIDIA|CPU|GPU|MACs|GFLOPS|MB|ms|fp|SGD|top|nat|"
     r"extra|customdata|text|span|style|font|size|px|br|sup|v1|G|M|k|x|y)$")
 
 
@@ -76,6 +80,13 @@ def english_words(s: str) -> list[str]:
     return [w for w in re.findall(r"[A-Za-z]{2,}", s) if not ALLOWED.match(w)]
 
 
+def latencies() -> list[costs.Latency]:
+    """Made-up CPU timings (the figures' text does not depend on the numbers)."""
+    return [costs.Latency(name, ms, (ms * 0.9, ms, ms * 1.5), 1, (224, 224), 1, 2, "cpu",
+                          torch.__version__, "test machine")
+            for name, ms in (("resnet18", 30.0), ("resnet34", 55.0), ("resnet50", 80.0))]
+
+
 #: The figures whose text goes through the catalog so far, called as the chapters call them.
 FIGURES = {
     "resnet_diagram": lambda: resnet_diagram_figure("resnet34"),
@@ -106,6 +117,12 @@ FIGURES = {
     "macs_paper_vs_code": lambda: macs_paper_vs_code_figure(),
     "layer_counts": lambda: layer_counts_figure(),
     "projection_reads": lambda: projection_reads_figure([[1, 0, 1, 0], [0, 0, 0, 0]] * 2),
+    "latency_vs_macs": lambda: latency_vs_macs_figure(
+        latencies(), costs.cost_table(["resnet18", "resnet34", "resnet50"])),
+    "relative_costs": lambda: relative_costs_figure(
+        costs.cost_table(["resnet18", "resnet34", "resnet50"]), latencies(),
+        throughput.cited_throughput()),
+    "lr_schedules": lambda: lr_schedules_figure(),
 }
 
 
