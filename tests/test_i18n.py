@@ -12,10 +12,12 @@ from resnet_lib import build, costs, i18n, throughput
 from resnet_lib.blocks import BasicBlock, Bottleneck
 from resnet_lib.explorer import stage_data
 from resnet_lib.figures import (
+    accuracy_cost_figure,
     block_counts_figure,
     block_diagram_figure,
     cost_scaling_figure,
     degradation_figure,
+    family_costs_figure,
     gradient_flow_figure,
     latency_vs_macs_figure,
     layer_counts_figure,
@@ -31,6 +33,7 @@ from resnet_lib.figures import (
     stem_comparison_figure,
     stem_sides_figure,
     stride_placement_figure,
+    structure_figure,
     table1_table,
     training_curves_figure,
 )
@@ -123,6 +126,12 @@ FIGURES = {
         costs.cost_table(["resnet18", "resnet34", "resnet50"]), latencies(),
         throughput.cited_throughput()),
     "lr_schedules": lambda: lr_schedules_figure(),
+    "family_costs": lambda: family_costs_figure(),
+    "accuracy_cost": lambda: accuracy_cost_figure(
+        latency_ms={n: 10.0 * i for i, n in enumerate(
+            ("resnet18", "resnet34", "resnet50", "resnet101", "resnet152"), start=1)}),
+    "structure": lambda: structure_figure("resnet34"),
+    "structure_resnext": lambda: structure_figure("resnext50_32x4d", menu=()),
 }
 
 
