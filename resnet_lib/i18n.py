@@ -10,6 +10,8 @@ language, one entry per string: no copies of figure functions.
 
 from __future__ import annotations
 
+import re
+
 LANGUAGES = ("en", "zh")
 
 # English -> Chinese. Keys are the exact English strings the library uses ({name} fields are
@@ -250,6 +252,19 @@ ZH: dict[str, str] = {
     "details": "详情",
     "{name}: {n} weighted layers": "{name}：{n} 个带权重的层",
     "{n} blocks · shapes: channels × height × width": "{n} 个残差块 · 形状：通道 × 高 × 宽",
+    # progress.py
+    "trained {n} networks, {steps} SGD steps in {s} s":
+        "已训练 {n} 个网络，共 {steps} 步 SGD，用时 {s} 秒",
+    "training {name}: step {done} of {total} ({s} s so far)":
+        "正在训练 {name}：第 {done} 步，共 {total} 步（已用 {s} 秒）",
+    # widgets.py (messages and the explorer's table)
+    "Cannot compute this setting: {err}.": "无法计算这个设置：{err}。",
+    " (ResNet-18/34 use BasicBlocks: no 1×1 conv, so no stride placement to choose.)":
+        "（ResNet-18/34 用的是基本块（BasicBlock）：没有 1×1 卷积，因此没有步幅位置可选。）",
+    "output (C×H×W)": "输出（C×H×W）",
+    "activation elements": "激活元素数",
+    "MB (fp32, one image)": "MB（fp32，一张图像）",
+    "{name}: per-stage outputs and costs": "{name}：各阶段的输出与代价",
     # style.py
     "ImageNet stem": "ImageNet 起始层",
     "CIFAR stem": "CIFAR 起始层",
@@ -275,6 +290,14 @@ def set_language(language: str) -> None:
 
 def get_language() -> str:
     return _language
+
+
+def network(name: str) -> str:
+    """A network's name as the experiments write it (``"plain-34"``, ``"ResNet-34"``,
+    ``"ResNet-34, zero-init"``, ``"pre-act ResNet-34"``) in the current language: the depth
+    of a plain net is a field of one entry, not an entry per depth."""
+    plain = re.fullmatch(r"plain-(\d+)", name)
+    return text("plain-{n}", n=plain.group(1)) if plain else text(name)
 
 
 def text(english: str, /, **fields: object) -> str:

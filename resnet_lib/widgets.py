@@ -114,12 +114,12 @@ class Explorer(widgets.VBox):
                            self.stride_in.value if bottleneck else "3x3")
         except (ValueError, TypeError, OverflowError) as err:
             self.data = None
-            self._say(f"Cannot compute this setting: {err}.", error=True)
+            self._say(text("Cannot compute this setting: {err}.", err=err), error=True)
             self._show(False)  # no stale figure next to an error
             return None
         self.data = d
         self._show(True)
-        note = "" if bottleneck else (
+        note = "" if bottleneck else text(
             " (ResNet-18/34 use BasicBlocks: no 1×1 conv, so no stride placement to choose.)")
         self._say(d.summary() + "." + note)
         if self.figure is None:
@@ -146,16 +146,18 @@ class Explorer(widgets.VBox):
 
 def stage_table_html(d: StageData) -> str:
     """The explorer's numbers as an accessible HTML table (one row per stage)."""
-    head = ("<tr><th scope='col'>stage</th><th scope='col'>output (C×H×W)</th>"
-            "<th scope='col'>activation elements</th><th scope='col'>MB (fp32, one image)</th>"
-            "<th scope='col'>parameters</th><th scope='col'>MACs</th></tr>")
+    columns = ("stage", "output (C×H×W)", "activation elements", "MB (fp32, one image)",
+               "parameters", "MACs")
+    head = "<tr>" + "".join(f"<th scope='col'>{html.escape(text(c))}</th>" for c in columns) \
+        + "</tr>"
     rows = "".join(
         f"<tr><th scope='row'>{name}</th><td>{shape}</td><td>{n:,}</td><td>{mb:.3g}</td>"
         f"<td>{p:,}</td><td>{m:,}</td></tr>"
         for name, shape, n, mb, p, m in zip(STAGES, d.shapes, d.elements, d.act_mb, d.params,
                                              d.macs, strict=True)
     )
-    caption = f"<caption>{html.escape(d.label)}: per-stage outputs and costs</caption>"
+    caption = (f"<caption>{html.escape(text('{name}: per-stage outputs and costs', name=d.label))}"
+               "</caption>")
     return f"<table>{caption}<thead>{head}</thead><tbody>{rows}</tbody></table>"
 
 

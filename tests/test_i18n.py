@@ -135,6 +135,17 @@ FIGURES = {
 }
 
 
+def test_every_figure_function_is_checked():
+    """A new figure function joins FIGURES (or this test names it)."""
+    import resnet_lib.figures as figures
+
+    functions = {n.removesuffix("_figure") for n in figures.__all__ if n.endswith("_figure")}
+    functions -= {"refresh_stage"}  # updates a stage_figure in place (same strings)
+    assert functions <= {n.removesuffix("_cifar").removesuffix("_v1_v15")
+                         .removesuffix("_resnext") for n in FIGURES}, \
+        sorted(functions - set(FIGURES))
+
+
 def test_table1_is_labelled_in_chinese(chinese):
     """Table 1's header, caption and region name (the cells quote the paper as printed)."""
     html = table1_table().html
@@ -168,3 +179,22 @@ def test_every_catalog_template_keeps_its_fields():
 def test_text_rejects_nothing_and_falls_back_to_english():
     assert i18n.text("a string no catalog has") == "a string no catalog has"
     assert i18n.text("{n} things", n=3) == "3 things"
+
+
+def test_the_explorer_table_and_messages_in_chinese(chinese):
+    from resnet_lib.widgets import stage_table_html
+
+    html = stage_table_html(stage_data("resnet50", 224))
+    headers = re.findall(r"<th scope='col'>(.*?)</th>", html)
+    leftovers = {h: english_words(h) for h in headers if english_words(h)}
+    assert not leftovers, leftovers
+    caption = re.search(r"<caption>(.*?)</caption>", html).group(1)
+    assert re.search(r"[\u4e00-\u9fff]", caption), caption
+    summary = stage_data("resnet50", 224).summary()
+    assert not english_words(summary), summary
+
+
+def test_experiment_network_names_in_chinese(chinese):
+    assert i18n.network("plain-18") == "普通网络-18"
+    assert i18n.network("ResNet-34") == "ResNet-34"
+    assert re.search(r"[\u4e00-\u9fff]", i18n.network("pre-act ResNet-34"))

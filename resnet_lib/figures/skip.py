@@ -4,12 +4,10 @@ initialisation, and training curves of plain vs residual networks (from ``experi
 
 from __future__ import annotations
 
-import re
-
 import plotly.graph_objects as go
 
 from ..experiments import smooth
-from ..i18n import text
+from ..i18n import network, text
 from ..paper import TABLE2
 from ..style import COLORWAY, PALETTE, style
 
@@ -25,13 +23,6 @@ _SKIP_LOOK = {
 
 def _skip_look(name: str, index: int) -> tuple[str, str]:
     return _SKIP_LOOK.get(name, (COLORWAY[index % len(COLORWAY)], "solid"))
-
-
-def _display(name: str) -> str:
-    """A network's name from the experiments (``plain-34``, ``ResNet-34, zero-init``, ...) in
-    the current language."""
-    plain = re.fullmatch(r"plain-(\d+)", name)
-    return text("plain-{n}", n=plain.group(1)) if plain else text(name)
 
 
 def degradation_figure() -> go.Figure:
@@ -77,10 +68,10 @@ def gradient_flow_figure(flow: dict[str, dict[str, float]], *, title: str | None
         colour, dash = _skip_look(name, i)
         layers = list(norms)
         fig.add_trace(go.Scatter(
-            x=list(range(1, len(layers) + 1)), y=list(norms.values()), name=_display(name),
+            x=list(range(1, len(layers) + 1)), y=list(norms.values()), name=network(name),
             mode="lines+markers", line=dict(color=colour, dash=dash, width=2),
             marker=dict(size=5), customdata=layers,
-            hovertemplate=f"{_display(name)}<br>"
+            hovertemplate=f"{network(name)}<br>"
                           + text("layer %{x} (%{customdata})<br>‖∂L/∂W‖ = %{y:.3g}"
                                  "<extra></extra>"),
         ))
@@ -121,9 +112,9 @@ def training_curves_figure(curves: dict[str, list[float]], *, window: int = 10,
     for i, (name, losses) in enumerate(curves.items()):
         colour, dash = _skip_look(name, i)
         fig.add_trace(go.Scatter(
-            x=list(range(1, len(losses) + 1)), y=smooth(list(losses), window), name=_display(name),
+            x=list(range(1, len(losses) + 1)), y=smooth(list(losses), window), name=network(name),
             mode="lines", line=dict(color=colour, dash=dash, width=2.5),
-            hovertemplate=f"{_display(name)}<br>"
+            hovertemplate=f"{network(name)}<br>"
                           + text("step %{x}: loss %{y:.3g}<extra></extra>"),
         ))
     avg = text(" ({n}-step moving average)", n=window) if window > 1 else ""
