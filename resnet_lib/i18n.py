@@ -265,6 +265,11 @@ ZH: dict[str, str] = {
     "activation elements": "激活元素数",
     "MB (fp32, one image)": "MB（fp32，一张图像）",
     "{name}: per-stage outputs and costs": "{name}：各阶段的输出与代价",
+    # throughput.py
+    "no source recorded": "未记录来源",
+    "cited: {source}": "引用自：{source}",
+    "unknown GPU": "未知 GPU",
+    "measured for this book: {details} ({source})": "为本书实测：{details}（{source}）",
     # style.py
     "ImageNet stem": "ImageNet 起始层",
     "CIFAR stem": "CIFAR 起始层",
