@@ -174,6 +174,14 @@ def test_code_cells_are_the_english_ones_but_for_the_language(docname):
             f"zh/{docname}.ipynb code cell {i} (id {e.id}): tags differ")
 
 
+@pytest.mark.parametrize("docname", NOTEBOOKS)
+def test_chinese_notebooks_are_stored_without_outputs(docname):
+    _, zh = notebooks(docname)
+    with_outputs = [i for i, c in enumerate(zh.cells)
+                    if c.cell_type == "code" and (c.outputs or c.execution_count)]
+    assert not with_outputs, f"zh/{docname}.ipynb: code cells {with_outputs} have outputs"
+
+
 # --- (b) no stale translation ---------------------------------------------------------------
 
 @pytest.mark.parametrize("docname", NOTEBOOKS)
