@@ -298,7 +298,8 @@ def test_launch_buttons_open_the_chinese_notebooks(built_book):
         downloads = [h for h in hrefs if h.endswith(f"_sources/{docname}.ipynb")]
         assert downloads, f"zh/{docname}.html: no .ipynb download"
         downloaded = nbformat.read(resolve(page, downloads[0]), as_version=4)
-        assert 'set_language("zh")' in downloaded.cells[0].source
+        setup = next(c for c in downloaded.cells if c.cell_type == "code")
+        assert 'set_language("zh")' in setup.source, f"zh/{docname}.html: download"
 
 
 def test_the_chinese_search_index_has_chinese_words(built_book):
