@@ -490,10 +490,10 @@ def test_chinese_search_finds_the_pages(site, desktop, query):
     base, html = site
     page = first_visit(desktop, f"{base}/zh/search.html?q={query}")["page"]
     page.wait_for_selector("#search-results .search-summary", timeout=20000)
+    # Sphinx writes the summary ("搜索完成，匹配到 N 页") when the search has finished
     page.wait_for_function(
-        "() => !document.querySelector('#search-results').textContent.includes('…')"
-        " && document.querySelectorAll('#search-results ul.search li').length > 0",
-        timeout=20000)
+        "() => /\\d/.test(document.querySelector('#search-results .search-summary')"
+        ".textContent)", timeout=30000)
     found = page.eval_on_selector_all("#search-results ul.search li a",
                                       "links => links.map(a => a.getAttribute('href'))")
     summary = page.inner_text("#search-results h2")
@@ -524,9 +524,10 @@ def test_language_switch_is_visible_and_reachable_by_keyboard(site, request, dev
                     break
             else:
                 pytest.fail(f"{name}: the language switch is not reachable with Tab")
-            page.keyboard.press("Enter")
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
         else:
-            switch.tap()
-        page.wait_for_load_state()
+            with page.expect_navigation():
+                switch.tap()
         assert page.url.split("?")[0].endswith(f"/{target}.html"), (name, page.url)
         page.close()
