@@ -54,7 +54,8 @@ book: setup
 	  rm -rf _build/.jupyter_cache _build/.doctrees $(ZH_OUT)/_build/.jupyter_cache $(ZH_OUT)/_build/.doctrees; fi
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	$(BIN)/python tools/editions.py config $(ZH_OUT)/config
-	$(BIN)/jupyter-book build zh --config $(ZH_OUT)/config/_config.yml --toc $(ZH_OUT)/config/_toc.yml \
+	$(BIN)/jupyter-book build zh --config $(CURDIR)/$(ZH_OUT)/config/_config.yml \
+	  --toc $(CURDIR)/$(ZH_OUT)/config/_toc.yml \
 	  --path-output $(ZH_OUT) -W -n --keep-going
 	$(BIN)/python tools/editions.py publish $(ZH_OUT)/_build/html _build/html
 	@touch $(LIB_STAMP)
