@@ -57,19 +57,28 @@ setup: $(STAMP) $(NPM_STAMP) $(LITE_STAMP)
 lock:
 	PYTHON=$(PYTHON) tools/lock.sh
 
-# The executed, strict book. Unchanged chapters come from the jupyter-cache in _build, but
-# the cache only knows the notebooks: when resnet_lib changed since the last build, every
-# chapter is re-executed (cache and doctrees dropped) so no page shows stale numbers.
+# The executed, strict book, both editions in one site: English at _build/html/, Chinese
+# (zh/, built with the configuration tools/editions.py generates from _config.yml and
+# zh/_config.yml) at _build/html/zh/. Unchanged chapters come from each edition's
+# jupyter-cache (_build/.jupyter_cache, _build/zh/_build/.jupyter_cache), but the cache only
+# knows the notebooks: when resnet_lib changed since the last build, every chapter is
+# re-executed (caches and doctrees dropped) so no page shows stale numbers.
 LIB_STAMP := _build/.resnet_lib-built
+ZH_OUT := _build/zh
 book: setup
 	@if [ ! -f $(LIB_STAMP) ] || [ -n "$$(find resnet_lib book_ext _templates -newer $(LIB_STAMP) -type f)" ]; then \
 	  echo "resnet_lib changed: re-executing every chapter"; \
-	  rm -rf _build/.jupyter_cache _build/.doctrees; fi
+	  rm -rf _build/.jupyter_cache _build/.doctrees $(ZH_OUT)/_build/.jupyter_cache $(ZH_OUT)/_build/.doctrees; fi
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/python tools/editions.py config $(ZH_OUT)/config
+	$(BIN)/jupyter-book build zh --config $(CURDIR)/$(ZH_OUT)/config/_config.yml \
+	  --toc $(CURDIR)/$(ZH_OUT)/config/_toc.yml \
+	  --path-output $(ZH_OUT) -W -n --keep-going
+	$(BIN)/python tools/editions.py publish $(ZH_OUT)/_build/html _build/html
 	$(BIN)/python tools/build_lite.py
 	@touch $(LIB_STAMP)
 	@echo
-	@echo "Book built. Open: file://$(CURDIR)/_build/html/index.html"
+	@echo "Book built. Open: file://$(CURDIR)/_build/html/index.html (Chinese: _build/html/zh/index.html)"
 
 # Everything: lint, unit tests, every chapter executed once in a strict book build (into a
 # temporary folder: the developer's _build and its execution cache are left alone), checks

@@ -19,6 +19,9 @@ What the extension does, one function each (every function says why):
   (written so that JupyterLab and Colab can read them, see ``tools/portable_markup.py``)
   become ``{cite}`` and ``{term}`` roles again, so the book keeps numbered citations, its
   bibliography page and glossary links.
+- ``add_language_switch``: on every page of each edition (English at the site's root,
+  Chinese under ``zh/``), a link to the same page in the other edition (``EDITIONS``),
+  drawn by ``_templates/language-switch.html``.
 - ``BookHTMLTranslator``: bibliography entries without the ARIA roles that docutils adds;
   ``visit_hide_cell``: "Show code cell content" toggles named by what they show.
 
@@ -76,6 +79,17 @@ WIDGET_STATE_TYPE = "application/vnd.jupyter.widget-state+json"
 BOOK_BUILD_ENV = "RESNET_BOOK_BUILD"  # read by resnet_lib.render.in_book_build()
 NPM_HINT = "run `npm ci` (or `make setup`) in the repository root first"
 
+#: The two editions, by Sphinx ``language``: where the OTHER edition's root is, seen from
+#: this edition's root (the Chinese site is the English one's ``zh/``, tools/editions.py),
+#: and how the link to it is labelled (in the other edition's language, as language
+#: switches are: a reader who cannot read this page can read its label).
+EDITIONS = {
+    "en": {"other_root": "zh/", "hreflang": "zh-CN", "label": "中文",
+           "title": "本页的中文版"},
+    "zh_CN": {"other_root": "../", "hreflang": "en", "label": "English",
+              "title": "This page in English"},
+}
+
 
 def setup(app: Sphinx) -> dict:
     # A digest of what this extension serves, as an "html" config value: when it changes,
@@ -88,6 +102,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("source-read", read_portable_roles)
     # after myst-nb's handler (priority 500), which adds the page's widget state
     app.connect("html-page-context", add_page_assets, priority=900)
+    app.connect("html-page-context", add_language_switch)
     app.connect("build-finished", copy_mathjax)
     app.connect("build-finished", write_icons)
     app.add_css_file(CSS_FILE)
@@ -217,6 +232,34 @@ def add_page_assets(app: Sphinx, pagename, templatename, context, doctree) -> No
             if getattr(f, "attributes", {}).get("type") != WIDGET_STATE_TYPE
             and (uses_design or not re.search(r"(sphinx-design|design-tabs)", str(f)))
         ]
+
+
+def edition(language: str | None) -> dict:
+    """The ``EDITIONS`` entry of a Sphinx ``language`` (``None`` or ``"en"``: English)."""
+    key = language or "en"
+    if key not in EDITIONS:
+        raise ExtensionError(f"book_ext: no edition for language {key!r}; "
+                             f"EDITIONS has {sorted(EDITIONS)}")
+    return EDITIONS[key]
+
+
+def language_switch_href(language: str | None, pagename: str) -> str:
+    """The relative URL of ``pagename`` in the other edition, from ``pagename`` in this one:
+    ``chapters/03_stages`` -> ``../zh/chapters/03_stages.html`` (English) or
+    ``../../chapters/03_stages.html`` (Chinese). Every page exists in both editions (the
+    Chinese table of contents is the English one, tools/editions.py)."""
+    up = "../" * pagename.count("/")
+    return f"{up}{edition(language)['other_root']}{pagename}.html"
+
+
+def add_language_switch(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """``language_switch`` for ``_templates/language-switch.html``: where the same page is in
+    the other edition, in which language, and the link's label."""
+    info = edition(app.config.language)
+    context["language_switch"] = {
+        "href": language_switch_href(app.config.language, pagename),
+        "hreflang": info["hreflang"], "label": info["label"], "title": info["title"],
+    }
 
 
 def copy_mathjax(app: Sphinx, exception: Exception | None) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 
 from . import _checks, spec
 from .analysis import stage_table
+from .i18n import text as _
 from .style import STEM_LABELS, STRIDE_LABELS, label
 
 #: The stages the explorer shows: everything that outputs a feature map.
@@ -62,7 +63,7 @@ class Variant:
 
     @property
     def label(self) -> str:
-        parts = [label(self.arch), STEM_LABELS[self.stem]]
+        parts = [label(self.arch), _(STEM_LABELS[self.stem])]
         if has_bottleneck(self.arch):
             parts.append("v1.5" if self.stride_in == "3x3" else "v1")
         return " · ".join(parts)
@@ -136,18 +137,19 @@ class StageData:
         """``"ResNet-50 v1.5, ImageNet stem, 224×224"``."""
         stride = (" v1.5" if self.stride_in == "3x3" else " v1") if has_bottleneck(
             self.arch) else ""
-        return (f"{label(self.arch)}{stride}, {STEM_LABELS[self.stem]}, "
+        return (f"{label(self.arch)}{stride}, {_(STEM_LABELS[self.stem])}, "
                 f"{self.input_size}×{self.input_size}")
 
     def summary(self, sep: str = " · ") -> str:
         """For a reader: where the map ends or collapses, ``sep``, then the totals."""
         stage = self.collapse_stage
         n = self.input_size
-        where = (f"layer4 ends at {self.shapes[-1]}, never 1×1" if stage is None
-                 else f"the map is 1×1 from {stage} on")
-        return (f"{n}×{n} input: {where}{sep}{self.total_macs / 1e9:.3g} G MACs · "
-                f"{self.total_params / 1e6:.3g} M parameters · {sum(self.act_mb):.3g} MB of "
-                f"stage outputs per image")
+        where = (_("layer4 ends at {shape}, never 1×1", shape=self.shapes[-1]) if stage is None
+                 else _("the map is 1×1 from {stage} on", stage=stage))
+        return (_("{n}×{n} input: {where}", n=n, where=where) + sep
+                + _("{macs} G MACs · {params} M parameters · {mb} MB of stage outputs per image",
+                    macs=f"{self.total_macs / 1e9:.3g}", params=f"{self.total_params / 1e6:.3g}",
+                    mb=f"{sum(self.act_mb):.3g}"))
 
 
 def stage_data(arch: str = "resnet50", input_size: int = 224, stem: str = "imagenet",

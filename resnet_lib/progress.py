@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from . import _checks
+from .i18n import network
+from .i18n import text as tr
 
 
 class TrainingProgress:
@@ -64,10 +66,11 @@ class TrainingProgress:
 
     def _text(self) -> str:
         if self.total and self.done == self.total:
-            return (f"trained {len(self.names)} networks, {self.done:,} SGD steps in "
-                    f"{self.seconds:.0f} s")
-        return (f"training {self.name or '...'}: step {self.done:,} of {self.total:,} "
-                f"({self.seconds:.0f} s so far)")
+            return tr("trained {n} networks, {steps} SGD steps in {s} s", n=len(self.names),
+                      steps=f"{self.done:,}", s=f"{self.seconds:.0f}")
+        return tr("training {name}: step {done} of {total} ({s} s so far)",
+                  name=network(self.name) if self.name else "...", done=f"{self.done:,}",
+                  total=f"{self.total:,}", s=f"{self.seconds:.0f}")
 
     def __repr__(self) -> str:
         return self._text()

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import _checks, paper
+from .i18n import text
 
 # Where benchmarks/gpu_throughput.py writes its result by default (a measured JSON, if one
 # has been committed, replaces the cited H200 figures in the cost chapter).
@@ -51,12 +52,13 @@ class Throughput:
         of the two ``gpu_throughput()`` found.
         """
         prov = self.provenance
-        source = prov.get("source") or "no source recorded"
+        source = prov.get("source") or text("no source recorded")
         if self.cited:
-            return f"cited: {source}"
-        details = [str(prov.get("gpu") or "unknown GPU")]
+            return text("cited: {source}", source=source)
+        details = [str(prov.get("gpu") or text("unknown GPU"))]
         details += [f"{key} {prov[key]}" for key in ("torch", "date") if prov.get(key)]
-        return f"measured for this book: {', '.join(details)} ({source})"
+        return text("measured for this book: {details} ({source})", details=", ".join(details),
+                    source=source)
 
     def slowdown(self, slow: str, fast: str, mode: str = "inference") -> float:
         """How many times longer ``slow`` takes per image than ``fast`` (a ratio of rates)."""

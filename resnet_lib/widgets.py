@@ -24,12 +24,13 @@ from IPython.display import display
 from . import _checks
 from .explorer import ARCHS, DEFAULT, STAGES, StageData, has_bottleneck, parse_size, stage_data
 from .figures.explorer import refresh_stage_figure, stage_figure
+from .i18n import text
 from .style import STEM_LABELS, STRIDE_LABELS
 from .style import label as arch_label
 
 # Labels are never cut: every description takes the width its text needs ("initial"), and
 # toggle buttons are as wide as their label (ipywidgets' default is a fixed width that turns
-# "v1.5: stride on the 3×3" into "v1.5: stride on th…"). Rows wrap on a narrow notebook.
+# text("v1.5: stride on the 3×3") into "v1.5: stride on th…"). Rows wrap on a narrow notebook.
 _WIDE = {"description_width": "initial"}
 _BUTTONS = {"description_width": "initial", "button_width": "auto"}
 _WRAP = {"flex_flow": "row wrap", "align_items": "center"}  # a Layout's arguments
@@ -60,27 +61,29 @@ class Explorer(widgets.VBox):
         if display_figure is not None:
             _checks.flag("display_figure", display_figure)
         self.arch = widgets.Dropdown(
-            options=[(arch_label(a), a) for a in ARCHS], value=arch, description="Network:",
+            options=[(arch_label(a), a) for a in ARCHS], value=arch, description=text("Network:"),
             style=_WIDE, layout=widgets.Layout(width="auto"),
-            tooltip="Which ResNet: 18 and 34 use BasicBlocks, 50/101/152 Bottlenecks",
+            tooltip=text("Which ResNet: 18 and 34 use BasicBlocks, 50/101/152 Bottlenecks"),
         )
         self.size = widgets.Text(
-            value=str(input_size), description="Input size (pixels):", style=_WIDE,
-            placeholder="a whole number, e.g. 224", continuous_update=False,
-            tooltip="Side of the square input image in pixels; any whole number >= 1 "
-                    "(press Enter to apply)",
+            value=str(input_size), description=text("Input size (pixels):"), style=_WIDE,
+            placeholder=text("a whole number, e.g. 224"), continuous_update=False,
+            tooltip=text("Side of the square input image in pixels; any whole number >= 1 "
+                         "(press Enter to apply)"),
         )
         self.stem = widgets.ToggleButtons(
-            options=[(label, key) for key, label in STEM_LABELS.items()], value=stem,
-            description="Stem:", style=_BUTTONS, layout=widgets.Layout(flex_flow="row wrap"),
-            tooltips=["7x7 stride-2 conv, then 3x3 stride-2 max pool (the paper's)",
-                      "3x3 stride-1 conv, no max pool (for 32x32 CIFAR images)"],
+            options=[(text(label), key) for key, label in STEM_LABELS.items()], value=stem,
+            description=text("Stem:"), style=_BUTTONS, layout=widgets.Layout(flex_flow="row wrap"),
+            tooltips=[text("7x7 stride-2 conv, then 3x3 stride-2 max pool (the paper's)"),
+                      text("3x3 stride-1 conv, no max pool (for 32x32 CIFAR images)")],
         )
         self.stride_in = widgets.ToggleButtons(
-            options=[("v1.5: stride on the 3×3", "3x3"), ("v1: stride on the 1×1", "1x1")],
-            value=stride_in, description="Bottleneck stride:", style=_BUTTONS,
+            options=[(text("v1.5: stride on the 3×3"), "3x3"),
+                     (text("v1: stride on the 1×1"), "1x1")],
+            value=stride_in, description=text("Bottleneck stride:"), style=_BUTTONS,
             layout=widgets.Layout(flex_flow="row wrap"),
-            tooltips=["torchvision's Bottleneck (ResNet v1.5)", "the paper's Bottleneck (v1)"],
+            tooltips=[text("torchvision's Bottleneck (ResNet v1.5)"),
+                      text("the paper's Bottleneck (v1)")],
         )
         self.message = widgets.HTML()
         self.table = widgets.HTML()
@@ -115,12 +118,12 @@ class Explorer(widgets.VBox):
                            self.stride_in.value if bottleneck else "3x3")
         except (ValueError, TypeError, OverflowError) as err:
             self.data = None
-            self._say(f"Cannot compute this setting: {err}.", error=True)
+            self._say(text("Cannot compute this setting: {err}.", err=err), error=True)
             self._show(False)  # no stale figure next to an error
             return None
         self.data = d
         self._show(True)
-        note = "" if bottleneck else (
+        note = "" if bottleneck else text(
             "ResNet-18/34 use BasicBlocks: no 1×1 conv, so no stride placement to choose.")
         self._say(note, summary=d.summary() + ".")
         if self.figure is None:
@@ -151,16 +154,18 @@ class Explorer(widgets.VBox):
 
 def stage_table_html(d: StageData) -> str:
     """The explorer's numbers as an accessible HTML table (one row per stage)."""
-    head = ("<tr><th scope='col'>stage</th><th scope='col'>output (C×H×W)</th>"
-            "<th scope='col'>activation elements</th><th scope='col'>MB (fp32, one image)</th>"
-            "<th scope='col'>parameters</th><th scope='col'>MACs</th></tr>")
+    columns = ("stage", "output (C×H×W)", "activation elements", "MB (fp32, one image)",
+               "parameters", "MACs")
+    head = "<tr>" + "".join(f"<th scope='col'>{html.escape(text(c))}</th>" for c in columns) \
+        + "</tr>"
     rows = "".join(
         f"<tr><th scope='row'>{name}</th><td>{shape}</td><td>{n:,}</td><td>{mb:.3g}</td>"
         f"<td>{p:,}</td><td>{m:,}</td></tr>"
         for name, shape, n, mb, p, m in zip(STAGES, d.shapes, d.elements, d.act_mb, d.params,
                                              d.macs, strict=True)
     )
-    caption = f"<caption>{html.escape(d.label)}: per-stage outputs and costs</caption>"
+    caption = (f"<caption>{html.escape(text('{name}: per-stage outputs and costs', name=d.label))}"
+               "</caption>")
     return f"<table>{caption}<thead>{head}</thead><tbody>{rows}</tbody></table>"
 
 

@@ -60,10 +60,16 @@ def pytest_collection_modifyitems(config, items) -> None:
 
 @dataclass(frozen=True)
 class BuiltBook:
-    html: Path  # _build/html
-    log: str  # stdout + stderr of the build
-    seconds: float  # wall time of the cold build
+    html: Path  # _build/html: the English edition, the Chinese one under html/zh
+    log: str  # stdout + stderr of the builds (English, then Chinese)
+    seconds: float  # wall time of the cold build of both editions
     offline: bool = False  # built in a network namespace with only loopback (no network)
+    zh_seconds: float = 0.0  # of which the Chinese edition
+
+    @property
+    def zh(self) -> Path:
+        """The Chinese edition's site (tools/editions.py puts it under ``zh/``)."""
+        return self.html / "zh"
 
 
 def jupyter_book_command() -> list[str]:
@@ -105,26 +111,44 @@ def built_book() -> Iterator[BuiltBook]:
     # where this machine allows it, which proves the build needs nothing from the network.
     require_npm_assets()
     offline = offline_prefix()
-    cmd = [*offline, *jupyter_book_command(), "build", str(ROOT), "--path-output", str(out),
-           "-W", "-n", "--keep-going"]
-    start = time.perf_counter()
-    try:
-        done = subprocess.run(
-            cmd,
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            timeout=BUILD_TIMEOUT_S,
-        )
-    except subprocess.TimeoutExpired as exc:
-        out = exc.stdout.decode(errors="replace") if isinstance(exc.stdout, bytes) else exc.stdout
-        pytest.fail(
-            f"book build timed out after {BUILD_TIMEOUT_S} s\n{tail(out or '')}", pytrace=False
-        )
-    if done.returncode != 0:
-        pytest.fail(build_failure_message(done.returncode, done.stdout, html), pytrace=False)
+    # Both editions, as `make book` builds them: English into out/_build/html, then the
+    # Chinese one (zh/, with the configuration tools/editions.py generates) into
+    # out/zh/_build/html, published to out/_build/html/zh.
+    zh_out = out / "zh"
+    zh_config, zh_toc = editions_config(out / "zh-config")
+    flags = ["-W", "-n", "--keep-going"]
+    builds = [
+        [*offline, *jupyter_book_command(), "build", str(ROOT), "--path-output", str(out), *flags],
+        [*offline, *jupyter_book_command(), "build", str(ROOT / "zh"), "--config", str(zh_config),
+         "--toc", str(zh_toc), "--path-output", str(zh_out), *flags],
+    ]
+    logs, times = [], []
+    sites = ((html, ROOT), (zh_out / "_build" / "html", ROOT / "zh"))
+    for cmd, (reports, source) in zip(builds, sites, strict=True):
+        start = time.perf_counter()
+        try:
+            done = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, text=True, timeout=BUILD_TIMEOUT_S)
+        except subprocess.TimeoutExpired as exc:
+            log = exc.stdout.decode(errors="replace") if isinstance(exc.stdout, bytes) \
+                else exc.stdout
+            pytest.fail(f"book build timed out after {BUILD_TIMEOUT_S} s: {cmd}\n"
+                        f"{tail(log or '')}", pytrace=False)
+        times.append(time.perf_counter() - start)
+        logs.append(done.stdout)
+        if done.returncode != 0:
+            pytest.fail(build_failure_message(done.returncode, done.stdout, reports, source),
+                        pytrace=False)
+    publish = subprocess.run([sys.executable, str(ROOT / "tools" / "editions.py"), "publish",
+                              str(zh_out / "_build" / "html"), str(html)],
+                             capture_output=True, text=True)
+    if publish.returncode != 0:
+        pytest.fail(f"publishing the Chinese edition failed:\n{publish.stdout}{publish.stderr}",
+                    pytrace=False)
+    print(f"\nbook built into {html} (Chinese edition: {html / 'zh'}); "
+          f"{times[0]:.0f} s English + {times[1]:.0f} s Chinese")
     # The lite edition (html/lite), as `make book` builds it, also with the network cut.
+    start = time.perf_counter()
     lite = subprocess.run([*offline, sys.executable, str(ROOT / "tools" / "build_lite.py"),
                            "--html", str(html), "--work", str(out / "_build" / "lite-src")],
                           cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -132,13 +156,23 @@ def built_book() -> Iterator[BuiltBook]:
     if lite.returncode != 0:
         pytest.fail(f"tools/build_lite.py exited with {lite.returncode}\n{tail(lite.stdout)}",
                     pytrace=False)
-    seconds = time.perf_counter() - start
-    print(f"\nbook built into {html}")
+    print(f"lite edition built into {html / 'lite'} in {time.perf_counter() - start:.0f} s")
     try:
-        yield BuiltBook(html=html, log=done.stdout, seconds=seconds, offline=bool(offline))
+        yield BuiltBook(html=html, log="\n".join(logs), seconds=sum(times),
+                        offline=bool(offline), zh_seconds=times[1])
     finally:
         if not keep:
             shutil.rmtree(out, ignore_errors=True)
+
+
+def editions_config(out_dir: Path) -> tuple[Path, Path]:
+    """The Chinese edition's generated _config.yml and _toc.yml (tools/editions.py)."""
+    done = subprocess.run([sys.executable, str(ROOT / "tools" / "editions.py"), "config",
+                           str(out_dir)], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.fail(f"tools/editions.py config failed:\n{done.stdout}{done.stderr}",
+                    pytrace=False)
+    return out_dir / "_config.yml", out_dir / "_toc.yml"
 
 
 def require_npm_assets() -> None:
@@ -166,9 +200,11 @@ def offline_prefix() -> list[str]:
     return prefix if probe.returncode == 0 else []
 
 
-def build_failure_message(returncode: int, log: str, html: Path) -> str:
-    parts = [f"`jupyter-book build . -W -n --keep-going` exited with {returncode}."]
-    failures = notebook_failures(html / "reports")
+def build_failure_message(returncode: int, log: str, html: Path, source: Path = ROOT) -> str:
+    """Why the build of the book at ``source`` (the repository root, or ``zh/``) failed."""
+    book = source.relative_to(ROOT).as_posix() or "."
+    parts = [f"`jupyter-book build {book} -W -n --keep-going` exited with {returncode}."]
+    failures = notebook_failures(html / "reports", source)
     if failures:
         parts.append("Notebooks that failed to execute:\n\n" + "\n\n".join(failures))
     warnings = [line for line in strip_ansi(log).splitlines() if is_problem(line)]
@@ -182,13 +218,13 @@ def is_problem(line: str) -> bool:
     return ("WARNING" in line or "ERROR" in line) and "[IPKernelApp]" not in line
 
 
-def notebook_failures(reports: Path) -> list[str]:
+def notebook_failures(reports: Path, source: Path = ROOT) -> list[str]:
     """One description per `<docname>.err.log` that myst-nb wrote: notebook, cell, error."""
     out = []
     for report in sorted(reports.rglob("*.err.log")):
         docname = report.relative_to(reports).as_posix().removesuffix(".err.log")
         traceback_text = strip_ansi(report.read_text(encoding="utf8", errors="replace"))
-        where = locate_failing_cell(ROOT / f"{docname}.ipynb", traceback_text)
+        where = locate_failing_cell(source / f"{docname}.ipynb", traceback_text)
         error = last_error_line(traceback_text)
         # From nbclient's exception on: the quoted cell and the kernel's traceback.
         start = re.search(r"^\S*(CellExecutionError|CellTimeoutError)", traceback_text, re.M)

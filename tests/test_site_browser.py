@@ -55,6 +55,16 @@ def toc_pages() -> list[str]:
 
 
 PAGES = toc_pages()
+#: Pages of the Chinese edition (zh/, tools/editions.py) that get the same reader, phone,
+#: dark-mode, keyboard and accessibility checks: a sample (each check costs seconds a page),
+#: the text-only pages and chapters with figures, widgets and wide tables.
+ZH_PAGES = ["zh/intro", "zh/chapters/03_stages", "zh/chapters/06_explorer",
+            "zh/chapters/07_table1", "zh/glossary"]
+
+
+def toc_index(name: str) -> int:
+    """Where a page (of either edition) is in the reading order."""
+    return PAGES.index(name.removeprefix("zh/"))
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +152,7 @@ def page_facts(page) -> dict:
     )
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", PAGES + ZH_PAGES)
 @pytest.mark.parametrize("device", ["desktop", "phone"])
 def test_page_as_a_reader_sees_it(site, request, name, device):
     base, html = site
@@ -166,7 +176,7 @@ def test_page_as_a_reader_sees_it(site, request, name, device):
     assert facts["h1"] == 1, (where, f"{facts['h1']} h1 elements")
     assert not facts["undrawnIcons"], (where, "icons without a shape", facts["undrawnIcons"])
     assert facts["unlabelledFigures"] == 0, (where, "figures without a title or caption")
-    index = PAGES.index(name)
+    index = toc_index(name)
     assert facts["prev"] == (index > 0), (where, "link to the previous page")
     assert facts["next"] == (index < len(PAGES) - 1), (where, "link to the next page")
     assert set(facts["modebarButtons"]) <= MODEBAR_ALLOWED, (where, facts["modebarButtons"])
@@ -226,7 +236,7 @@ AXE_RUN = """async () => (await axe.run(document, {
   })).violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target)}))"""
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", PAGES + ZH_PAGES)
 @pytest.mark.parametrize("device", ["desktop", "phone", "dark"])
 def test_page_has_no_accessibility_violations(site, request, name, device):
     base, html = site
@@ -344,7 +354,7 @@ FIGURE_COLOURS = """async () => {
 }"""
 
 
-@pytest.mark.parametrize("name", [p for p in PAGES if p.startswith("chapters/")])
+@pytest.mark.parametrize("name", [p for p in PAGES + ZH_PAGES if "chapters/" in p])
 def test_dark_mode_figures_are_dark_and_readable(site, dark, dark_phone, name):
     base, html = site
     for label, context, size in (("desktop-dark", dark, DESKTOP["viewport"]),
@@ -388,7 +398,7 @@ FOCUS_RING = """() => {
 }"""
 
 
-@pytest.mark.parametrize("name", [PAGES[0], PAGES[1]])
+@pytest.mark.parametrize("name", [PAGES[0], PAGES[1], ZH_PAGES[0], ZH_PAGES[1]])
 def test_every_tab_stop_shows_a_focus_ring(site, desktop, name):
     base, html = site
     seen = first_visit(desktop, f"{base}/{name}.html")
@@ -407,7 +417,7 @@ def test_every_tab_stop_shows_a_focus_ring(site, desktop, name):
     assert not missing, (name, "focusable without a visible focus ring", missing)
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", PAGES + ZH_PAGES)
 def test_page_weight_first_visit(site, desktop, name):
     base, html = site
     seen = first_visit(desktop, f"{base}/{name}.html")
@@ -467,3 +477,57 @@ def test_citations_read_as_numbers(site):
     entries = re.findall(r'<span class="label"><span class="fn-bracket">\[</span>([^<]+)<',
                          (html / "references.html").read_text(encoding="utf8"))
     assert entries and all(e.isdigit() for e in entries), entries
+
+
+#: Chinese queries and a page each must find (the Chinese search index is split by jieba).
+ZH_QUERIES = {"残差": "zh/chapters/04_blocks", "瓶颈": "zh/chapters/04_blocks"}
+
+
+@pytest.mark.parametrize("query", sorted(ZH_QUERIES))
+def test_chinese_search_finds_the_pages(site, desktop, query):
+    """The Chinese edition's search page, as a reader uses it: results for a Chinese word,
+    and the search interface itself in Chinese."""
+    base, html = site
+    page = first_visit(desktop, f"{base}/zh/search.html?q={query}")["page"]
+    page.wait_for_selector("#search-results .search-summary", timeout=20000)
+    # Sphinx writes the summary ("搜索完成，匹配到 N 页") when the search has finished
+    page.wait_for_function(
+        "() => /\\d/.test(document.querySelector('#search-results .search-summary')"
+        ".textContent)", timeout=30000)
+    found = page.eval_on_selector_all("#search-results ul.search li a",
+                                      "links => links.map(a => a.getAttribute('href'))")
+    summary = page.inner_text("#search-results h2")
+    page.close()
+    expected = ZH_QUERIES[query].removeprefix("zh/")
+    assert any(expected in href for href in found), (query, found)
+    assert all(not h.startswith(("http:", "https:", "/")) for h in found), found
+    assert re.search(r"[\u4e00-\u9fff]", summary), f"search heading not in Chinese: {summary}"
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_language_switch_is_visible_and_reachable_by_keyboard(site, request, device):
+    base, html = site
+    context = request.getfixturevalue(device)
+    size = PHONE["viewport"] if device == "phone" else DESKTOP["viewport"]
+    for name, target in (("chapters/03_stages", "zh/chapters/03_stages"),
+                         ("zh/chapters/03_stages", "chapters/03_stages")):
+        page = first_visit(context, f"{base}/{name}.html", **size)["page"]
+        switch = page.locator("a.rb-language-switch")
+        assert switch.count() == 1 and switch.is_visible(), (name, device)
+        box = switch.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= size["width"], (name, box)
+        if device == "desktop":
+            for _ in range(40):  # Tab until the switch has focus
+                page.keyboard.press("Tab")
+                if page.evaluate("document.activeElement.classList.contains("
+                                 "'rb-language-switch')"):
+                    break
+            else:
+                pytest.fail(f"{name}: the language switch is not reachable with Tab")
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
+        else:
+            with page.expect_navigation():
+                switch.tap()
+        assert page.url.split("?")[0].endswith(f"/{target}.html"), (name, page.url)
+        page.close()

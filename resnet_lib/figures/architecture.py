@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from .. import spec
 from .._checks import STEMS, choice, positive_int
 from ..analysis import stage_table
+from ..i18n import text
 from ..style import BLOCK_LABELS, PALETTE, label, rgba, shape_label, style, tint
 
 
@@ -36,13 +37,13 @@ def resnet_diagram_figure(
     h_in, w_in = rows.input_size
     k = conv.kernel
     what = {
-        "conv1": f"{k}×{k} conv, stride {conv.stride}, BN, ReLU",
-        "maxpool": (f"{pool.kernel}×{pool.kernel} max pool, stride {pool.stride}"
-                    if pool is not None else "no max pool (identity)"),
-        "avgpool": "global average pool",
-        "fc": "fully connected",
+        "conv1": text("{k}×{k} conv, stride {stride}, BN, ReLU", k=k, stride=conv.stride),
+        "maxpool": (text("{k}×{k} max pool, stride {stride}", k=pool.kernel, stride=pool.stride)
+                    if pool is not None else text("no max pool (identity)")),
+        "avgpool": text("global average pool"),
+        "fc": text("fully connected"),
     }
-    boxes = [("input", "image", f"{c_in} × {h_in} × {w_in}", "input", None)]
+    boxes = [("input", text("image"), f"{c_in} × {h_in} × {w_in}", "input", None)]
     for r in rows:
         if r.name.startswith("layer"):
             desc = f"{r.blocks} × {BLOCK_LABELS[rows.arch.block]}"
@@ -50,7 +51,7 @@ def resnet_diagram_figure(
         else:
             desc = what[r.name]
             group = "stem" if r.name in ("conv1", "maxpool") else "head"
-        shape = f"{r.channels} class scores" if r.name == "fc" else shape_label(r)
+        shape = text("{n} class scores", n=r.channels) if r.name == "fc" else shape_label(r)
         boxes.append((r.name, desc, shape, group, r))
 
     colours = {"input": PALETTE["grey"], "stem": PALETTE["blue"], "body": PALETTE["orange"],
@@ -62,7 +63,7 @@ def resnet_diagram_figure(
     ys = [-i * step for i in range(len(boxes))]
 
     # Shaded bands: stem, body (the four stages), head.
-    for group, band in (("stem", "stem"), ("body", "4 stages"), ("head", "head")):
+    for group, band in (("stem", text("stem")), ("body", text("4 stages")), ("head", text("head"))):
         idx = [i for i, b in enumerate(boxes) if b[3] == group]
         top, bottom = ys[idx[0]] + half + 0.1, ys[idx[-1]] - half - 0.1
         fig.add_shape(type="rect", x0=0.1, x1=x1 + 0.15, y0=bottom, y1=top, layer="below",
@@ -80,24 +81,26 @@ def resnet_diagram_figure(
 
     def hover(r: Any) -> str:
         if r is None:
-            return "the input image"
-        return (f"params: {r.params:,}<br>multiply-adds: {r.macs:,}<br>"
-                f"total stride: {r.stride}<br>receptive field: {r.receptive_field} px"
-                + (" (larger than the image: it counts the zero padding around it)"
+            return text("the input image")
+        return (text("params: {params}<br>multiply-adds: {macs}<br>total stride: {stride}<br>"
+                     "receptive field: {rf} px", params=f"{r.params:,}", macs=f"{r.macs:,}",
+                     stride=r.stride, rf=r.receptive_field)
+                + (text(" (larger than the image: it counts the zero padding around it)")
                    if r.receptive_field > max(h_in, w_in) else ""))
 
     fig.add_trace(go.Scatter(
         x=[xc] * len(boxes), y=ys, mode="text",
-        text=[f"<b>{name}</b>: {shape}<br><span style='font-size:12px'>{desc}</span>"
-              for name, desc, shape, _, _ in boxes],
+        # "input" is not a module name like the others: it is said in the reader's language
+        text=[f"<b>{text(name) if name == 'input' else name}</b>: {shape}<br>"
+              f"<span style='font-size:12px'>{desc}</span>" for name, desc, shape, _, _ in boxes],
         customdata=[b[0] for b in boxes],
         hovertext=[hover(b[4]) for b in boxes],
         hovertemplate="<b>%{customdata}</b><br>%{hovertext}<extra></extra>",
-        textfont=dict(size=13, color="#222222"), showlegend=False, name="stages",
+        textfont=dict(size=13, color="#222222"), showlegend=False, name=text("stages"),
     ))
     size = f"{h_in} × {w_in}"
-    style(fig, title=f"{label(arch)} at {size}<br><sup>shapes: channels × height × "
-                     f"width</sup>",
+    style(fig, title=text("{name} at {size}<br><sup>shapes: channels × height × width</sup>",
+                          name=label(arch), size=size),
           height=90 + 72 * len(boxes), showlegend=False, dragmode=False)
     fig.update_layout(margin=dict(l=4, r=4, t=70, b=4))
     fig.update_xaxes(visible=False, range=[0, x1 + 0.25], fixedrange=True)
@@ -159,7 +162,7 @@ def stem_sides_figure(arch: Any = "resnet34", input_sizes: tuple[int, ...] | int
     input_sizes = _input_sizes_arg(input_sizes)
     stems = _stems_arg(stems)
     colours = {"imagenet": PALETTE["blue"], "cifar": PALETTE["orange"]}
-    names = {"imagenet": "ImageNet stem", "cifar": "CIFAR stem"}
+    names = {"imagenet": text("ImageNet stem"), "cifar": text("CIFAR stem")}
     dashes = ("solid", "dot", "dash", "dashdot")
     fig = go.Figure()
     largest = 1
@@ -178,16 +181,16 @@ def stem_sides_figure(arch: Any = "resnet34", input_sizes: tuple[int, ...] | int
                 hovertemplate="%{x}: %{y} × %{y} px<extra>%{fullData.name}</extra>",
             ))
     ticks = sorted({2 ** i for i in range(largest.bit_length())} | set(input_sizes))
-    sizes = " and ".join(f"{s}×{s}" for s in input_sizes)
-    style(fig, title=f"Feature-map side through {label(arch)}<br><sup>ImageNet vs "
-                     f"CIFAR stem, {sizes} inputs</sup>", height=500)
+    sizes = text(" and ").join(f"{s}×{s}" for s in input_sizes)
+    style(fig, title=text("Feature-map side through {name}<br><sup>ImageNet vs CIFAR stem, "
+                          "{sizes} inputs</sup>", name=label(arch), sizes=sizes), height=500)
     # The legend sits at the bottom of the whole figure (not of the plot area), so rotated
     # tick labels on a narrow screen push the plot up instead of running into it.
     fig.update_layout(margin=dict(l=60, r=50, t=70, b=110),
                       legend=dict(orientation="h", x=0, y=0, xanchor="left", yanchor="bottom",
                                   yref="container"))
-    fig.update_xaxes(title_text="stage output")
-    fig.update_yaxes(title_text="side (pixels, log scale)", type="log",
+    fig.update_xaxes(title_text=text("stage output"))
+    fig.update_yaxes(title_text=text("side (pixels, log scale)"), type="log",
                      tickvals=ticks, ticktext=[str(t) for t in ticks])
     return fig
 

@@ -12,6 +12,7 @@ from torch import nn
 
 from ..analysis import stage_table
 from ..blocks import ZeroPadShortcut
+from ..i18n import text
 from ..style import PALETTE, label, style, tint, with_phone_variant, wrap_text
 from .stages import WEIGHTED_STAGES, _si_text
 
@@ -19,7 +20,8 @@ from .stages import WEIGHTED_STAGES, _si_text
 def _conv_text(conv: Any) -> str:
     """'3×3 conv, 64→64' (the kernel and the channels in and out of one conv)."""
     k = conv.kernel_size
-    return f"{k[0]}×{k[1]} conv, {conv.in_channels}→{conv.out_channels}"
+    return text("{kh}×{kw} conv, {cin}→{cout}", kh=k[0], kw=k[1], cin=conv.in_channels,
+                cout=conv.out_channels)
 
 
 def _block_convs(block: Any) -> list[tuple[str, Any]]:
@@ -83,6 +85,7 @@ def _block_figure(blocks: Mapping[str, Any], title: str, depth: int, *,
     bottom = -(rows - 1) * band - (depth + 1) * _STEP - 0.6
     fig.update_yaxes(visible=False, range=[bottom, 1.15], fixedrange=True)
     per_row = 200 + 95 * depth
+    title = text(title)  # the chapter's English title, in the current language
     style(fig, title=wrap_text(title, 34)[0] if stacked else title, height=60 + per_row * rows)
     fig.update_layout(title_font_size=14, margin=dict(l=6, r=6, t=60, b=6))
     return fig
@@ -106,9 +109,11 @@ def _draw_block(fig: go.Figure, header: str, block: Any, x: float, y0: float,
     weights = sum(m.weight.numel() for _, m in convs)
     cin, cout = convs[0][1].in_channels, convs[-1][1].out_channels
     fig.add_annotation(x=(x - _BOX_W / 2 + xs + _PROJ_W / 2) / 2, y=y0 + 0.4,
-                       text=f"<b>{header}</b><br>{weights:,} conv weights on the main path",
+                       text=f"<b>{text(header)}</b><br>"
+                            + text("{n} conv weights on the main path", n=f"{weights:,}"),
                        showarrow=False, name="header", yanchor="bottom")
-    fig.add_annotation(x=x, y=y0, text=f"input: {cin} channels", showarrow=False, name="input")
+    fig.add_annotation(x=x, y=y0, text=text("input: {n} channels", n=cin), showarrow=False,
+                       name="input")
     hover_x, hover_y, hover_text = [], [], []
     y_split = -0.42  # where the shortcut leaves the main path: below the input label
     y_prev = -0.15
@@ -120,23 +125,23 @@ def _draw_block(fig: go.Figure, header: str, block: Any, x: float, y0: float,
         fig.add_shape(type="rect", x0=x - _BOX_W / 2, x1=x + _BOX_W / 2, y0=y0 + y - _BOX_H / 2,
                       y1=y0 + y + _BOX_H / 2, line=dict(color=colour, width=2),
                       fillcolor=colour, opacity=0.3, layer="below")
-        extras = [f"stride {conv.stride[0]}"] if conv.stride[0] != 1 else []
+        extras = [text("stride {n}", n=conv.stride[0])] if conv.stride[0] != 1 else []
         extras += ["BN", "ReLU"] if i < len(convs) - 1 else ["BN"]
         fig.add_annotation(x=x, y=y0 + y, text=f"<b>{_conv_text(conv)}</b><br>"
                            f"<span style='font-size:11px'>{' · '.join(extras)}</span>",
                            showarrow=False, name="conv")
         hover_x.append(x)
         hover_y.append(y0 + y)
-        hover_text.append(f"{name}: {_conv_text(conv)}, stride {conv.stride[0]}<br>"
-                          f"{conv.weight.numel():,} weights = {k}·{k}·"
-                          f"{conv.in_channels}·{conv.out_channels}")
+        hover_text.append(f"{name}: {_conv_text(conv)}, " + text("stride {n}", n=conv.stride[0])
+                          + "<br>" + text("{n} weights", n=f"{conv.weight.numel():,}")
+                          + f" = {k}·{k}·{conv.in_channels}·{conv.out_channels}")
         y_prev = y - _BOX_H / 2
     # The addition node sits below the deepest column so that the columns line up.
     y_add = -(depth + 1) * _STEP + 0.2
     arrow(x, y_prev, x, y_add + 0.16)
     fig.add_annotation(x=x, y=y0 + y_add, text="<b>+</b>", showarrow=False, font_size=18,
                        name="add", bordercolor=_LINE, borderwidth=1.5, borderpad=1)
-    fig.add_annotation(x=x, y=y0 + y_add - 0.55, text=f"ReLU → output: {cout} channels",
+    fig.add_annotation(x=x, y=y0 + y_add - 0.55, text=text("ReLU → output: {n} channels", n=cout),
                        showarrow=False, name="output")
     arrow(x, y_add - 0.18, x, y_add - 0.42)
     # The shortcut: from the main path below the input label, down its lane, into the +.
@@ -148,9 +153,10 @@ def _draw_block(fig: go.Figure, header: str, block: Any, x: float, y0: float,
     y_mid = (y_split + y_add) / 2
     if isinstance(down, nn.Sequential) and isinstance(down[0], nn.Conv2d):
         proj = down[0]
-        extras = [f"stride {proj.stride[0]}"] if proj.stride[0] != 1 else []
+        extras = [text("stride {n}", n=proj.stride[0])] if proj.stride[0] != 1 else []
         extras += ["BN"] if len(down) > 1 else []
-        text = f"<b>projection</b><br>{_conv_text(proj)}<br>{' · '.join(extras)}"
+        label_ = f"<b>{text('projection')}</b><br>{_conv_text(proj)}<br>{' · '.join(extras)}"
+        boxed = True  # centred in its box; other labels beside the line
         # An opaque box over the lane: the line stops at its edges, never through its text.
         fig.add_shape(type="rect", x0=xs - _PROJ_W / 2, x1=xs + _PROJ_W / 2,
                       y0=y0 + y_mid - 0.5, y1=y0 + y_mid + 0.5,
@@ -158,21 +164,24 @@ def _draw_block(fig: go.Figure, header: str, block: Any, x: float, y0: float,
                       fillcolor=tint(PALETTE["orange"], 0.3), layer="above")
         hover_x.append(xs)
         hover_y.append(y0 + y_mid)
-        hover_text.append(f"downsample: {_conv_text(proj)}, stride {proj.stride[0]}<br>"
-                          f"{proj.weight.numel():,} weights")
-    elif isinstance(down, ZeroPadShortcut):
-        text = f"zero-pad {down.in_channels}→{down.out_channels}<br>stride {down.stride}"
-    elif down is None:
-        text = "identity<br>(no weights)"
+        hover_text.append(f"downsample: {_conv_text(proj)}, "
+                          + text("stride {n}", n=proj.stride[0]) + "<br>"
+                          + text("{n} weights", n=f"{proj.weight.numel():,}"))
     else:
-        text = type(down).__name__
-    boxed = "projection" in text  # centred in its box; other labels beside the line
-    fig.add_annotation(x=xs if boxed else xs + 0.1, y=y0 + y_mid, text=text, showarrow=False,
+        boxed = False
+        if isinstance(down, ZeroPadShortcut):
+            label_ = text("zero-pad {cin}→{cout}<br>stride {n}", cin=down.in_channels,
+                          cout=down.out_channels, n=down.stride)
+        elif down is None:
+            label_ = text("identity<br>(no weights)")
+        else:
+            label_ = type(down).__name__
+    fig.add_annotation(x=xs if boxed else xs + 0.1, y=y0 + y_mid, text=label_, showarrow=False,
                        name="shortcut", xanchor="center" if boxed else "left",
                        align="center" if boxed else "left")
     fig.add_trace(go.Scatter(x=hover_x, y=hover_y, mode="markers", hovertext=hover_text,
                              hoverinfo="text", marker=dict(size=40, opacity=0),
-                             showlegend=False, name=header))
+                             showlegend=False, name=text(header)))
 
 
 def stride_placement_figure(arch: Any = "resnet50", input_size: Any = 224) -> go.Figure:
@@ -185,9 +194,9 @@ def stride_placement_figure(arch: Any = "resnet50", input_size: Any = 224) -> go
     name_ = label(arch)  # checks arch first: its error names it
     fig = go.Figure()
     totals, previous = {}, None
-    for stride_in, name, colour in (("1x1", "v1: stride on the first 1×1 (paper)",
+    for stride_in, name, colour in (("1x1", text("v1: stride on the first 1×1 (paper)"),
                                      PALETTE["sky"]),
-                                    ("3x3", "v1.5: stride on the 3×3 (torchvision)",
+                                    ("3x3", text("v1.5: stride on the 3×3 (torchvision)"),
                                      PALETTE["vermillion"])):
         rows = stage_table(arch, input_size, stride_in=stride_in)
         macs = [rows[s].macs for s in WEIGHTED_STAGES]
@@ -200,14 +209,16 @@ def stride_placement_figure(arch: Any = "resnet50", input_size: Any = 224) -> go
             x=list(WEIGHTED_STAGES), y=macs, name=name, marker_color=colour, text=diff,
             textposition="outside", cliponaxis=False, textfont_size=12, constraintext="none",
             customdata=[_si_text(m) for m in macs],
-            hovertemplate=f"{name}<br>%{{x}}: %{{customdata}} multiply-adds<extra></extra>",
+            hovertemplate=f"{name}<br>"
+                          + text("%{x}: %{customdata} multiply-adds<extra></extra>"),
         ))
-    style(fig, title=f"{name_}: {totals['1x1'] / 1e9:.3f} G multiply-adds (v1) vs "
-                     f"{totals['3x3'] / 1e9:.3f} G (v1.5)", height=400)
+    style(fig, title=text("{name}: {v1} G multiply-adds (v1) vs {v15} G (v1.5)", name=name_,
+                          v1=f"{totals['1x1'] / 1e9:.3f}", v15=f"{totals['3x3'] / 1e9:.3f}"),
+          height=400)
     fig.update_layout(barmode="group", title_font_size=14,
                       legend=dict(orientation="h", y=1.0, x=0, yanchor="bottom"))
-    fig.update_xaxes(title_text="stage")
-    fig.update_yaxes(title_text="multiply-adds per image (count)", tickformat="~s")
+    fig.update_xaxes(title_text=text("stage"))
+    fig.update_yaxes(title_text=text("multiply-adds per image (count)"), tickformat="~s")
     return fig
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from ..i18n import text
 from ..spec import ARCHS
 from ..style import PALETTE, label, style
 
@@ -34,7 +35,8 @@ def latency_vs_macs_figure(latencies: Any, costs: Any) -> go.Figure:
     # What proportionality would predict, anchored at the model with the fewest MACs.
     k = min(range(len(x)), key=x.__getitem__)
     fig.add_scatter(x=[0, max(x)], y=[0, max(x) * y[k] / x[k]], mode="lines",
-                    name=f"time ∝ multiply-adds (through {_name(latencies[k].name)})",
+                    name=text("time ∝ multiply-adds (through {name})",
+                              name=_name(latencies[k].name)),
                     line=dict(color=PALETTE["grey"], dash="dot"), hoverinfo="skip")
     fig.add_scatter(
         x=x, y=y, mode="markers+text", text=[_name(lat.name) for lat in latencies],
@@ -44,14 +46,16 @@ def latency_vs_macs_figure(latencies: Any, costs: Any) -> go.Figure:
                      array=[lat.max_ms - lat.median_ms for lat in latencies],
                      arrayminus=[lat.median_ms - lat.min_ms for lat in latencies],
                      color=PALETTE["grey"]),
-        hovertemplate="%{text}: %{x:.2f} G multiply-adds, median %{y:.1f} ms<extra></extra>",
-        name="measured (median of the runs)",
+        hovertemplate=text("%{text}: %{x:.2f} G multiply-adds, median %{y:.1f} ms"
+                           "<extra></extra>"),
+        name=text("measured (median of the runs)"),
     )
     first = latencies[0]
-    threads = f"{first.threads} thread{'s' if first.threads > 1 else ''}"
-    return style(fig, title=f"Measured CPU time per image ({threads}, batch {first.batch})",
-                 xaxis_title="multiply-adds per image (×10⁹)",
-                 yaxis_title="time per image (ms; bars: min–max)", height=460,
+    threads = text("{n} threads" if first.threads > 1 else "{n} thread", n=first.threads)
+    return style(fig, title=text("Measured CPU time per image ({threads}, batch {batch})",
+                                 threads=threads, batch=first.batch),
+                 xaxis_title=text("multiply-adds per image (×10⁹)"),
+                 yaxis_title=text("time per image (ms; bars: min–max)"), height=460,
                  ).update_layout(legend=dict(orientation="h", y=-0.2))
 
 
@@ -68,13 +72,15 @@ def relative_costs_figure(costs: Any, latencies: Any, throughput: Any,
     b_cost, b_lat = by_cost[baseline], by_lat[baseline]
     gpu = "GPU" if not throughput.cited else throughput.provenance.get("gpu", "GPU")
     series = {
-        "parameters": [by_cost[n].params / b_cost.params for n in names],
-        "multiply-adds": [by_cost[n].macs / b_cost.macs for n in names],
-        "activations (conv outputs)": [by_cost[n].activations.conv_outputs
+        text("parameters"): [by_cost[n].params / b_cost.params for n in names],
+        text("multiply-adds"): [by_cost[n].macs / b_cost.macs for n in names],
+        text("activations (conv outputs)"): [by_cost[n].activations.conv_outputs
                                        / b_cost.activations.conv_outputs for n in names],
-        "CPU time (measured here)": [by_lat[n].median_ms / b_lat.median_ms for n in names],
-        f"{gpu} time, inference": [throughput.slowdown(n, baseline) for n in names],
-        f"{gpu} time, training": [throughput.slowdown(n, baseline, "train") for n in names],
+        text("CPU time (measured here)"): [by_lat[n].median_ms / b_lat.median_ms for n in names],
+        text("{gpu} time, inference", gpu=gpu): [throughput.slowdown(n, baseline)
+                                                 for n in names],
+        text("{gpu} time, training", gpu=gpu): [throughput.slowdown(n, baseline, "train")
+                                                for n in names],
     }
     colours = ("sky", "green", "orange", "blue", "vermillion", "purple")
     fig = go.Figure()
@@ -82,8 +88,10 @@ def relative_costs_figure(costs: Any, latencies: Any, throughput: Any,
         fig.add_bar(x=[_name(n) for n in names], y=values, name=key,
                     marker_color=PALETTE[colour],
                     hovertemplate="%{x}: ×%{y:.2f}<extra>" + key + "</extra>")
-    return style(fig, title=f"What grows with depth, relative to {_name(baseline)}",
-                 xaxis_title="network", yaxis_title=f"× {_name(baseline)}", barmode="group",
+    return style(fig, title=text("What grows with depth, relative to {name}",
+                                 name=_name(baseline)),
+                 xaxis_title=text("network"), yaxis_title=f"× {_name(baseline)}",
+                 barmode="group",
                  height=500).update_layout(legend=dict(orientation="h", y=-0.22))
 
 

@@ -35,6 +35,7 @@ from ..explorer import (
     stage_data,
     variants,
 )
+from ..i18n import text
 from ..style import PALETTE, STEM_LABELS, style
 
 # Colours (Okabe-Ito): a map that has collapsed to 1x1 is vermillion, others blue.
@@ -51,19 +52,20 @@ def stem_comparison_figure(arch: str = "resnet18", input_size: int = 32) -> go.F
     fig = go.Figure()
     for stem, color in (("imagenet", PALETTE["blue"]), ("cifar", PALETTE["orange"])):
         d = stage_data(arch, input_size, stem)
-        ticks = [f"{name}<br>{c} channels" for name, c in zip(STAGES, d.channels, strict=True)]
+        ticks = [f"{name}<br>" + text("{n} channels", n=c)
+                 for name, c in zip(STAGES, d.channels, strict=True)]
         fig.add_bar(
-            x=ticks, y=list(d.heights), name=STEM_LABELS[stem], marker_color=color,
+            x=ticks, y=list(d.heights), name=text(STEM_LABELS[stem]), marker_color=color,
             text=[f"{h}×{w}" for h, w in zip(d.heights, d.widths, strict=True)],
             textposition="outside", cliponaxis=False, customdata=list(d.shapes),
             marker_line=dict(color=[PALETTE["vermillion"] if h == 1 else color
                                     for h in d.heights], width=3),
-            hovertemplate="%{customdata}<extra>" + STEM_LABELS[stem] + "</extra>",
+            hovertemplate="%{customdata}<extra>" + text(STEM_LABELS[stem]) + "</extra>",
         )
     n = input_size
-    style(fig, title=f"{label(arch)} on a {n}×{n} image: the two stems",
-          barmode="group", xaxis_title="stage (its output)",
-          yaxis_title="side of the output map (pixels)", height=420)
+    style(fig, title=text("{name} on a {n}×{n} image: the two stems", name=label(arch), n=n),
+          barmode="group", xaxis_title=text("stage (its output)"),
+          yaxis_title=text("side of the output map (pixels)"), height=420)
     return fig.update_layout(legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"))
 
 
@@ -77,14 +79,16 @@ def memory_share_figure(arch: str = "resnet50", input_size: int = 224) -> go.Fig
     act, par = sum(d.elements), sum(d.params)
     fig = go.Figure()
     fig.add_bar(x=list(STAGES), y=[100 * n / act for n in d.elements], customdata=d.act_mb,
-                name="activations (stage outputs, one image)", marker_color=PALETTE["orange"],
+                name=text("activations (stage outputs, one image)"),
+                marker_color=PALETTE["orange"],
                 hovertemplate="%{x}: %{y:.1f}% (%{customdata:.3g} MB)<extra></extra>")
     fig.add_bar(x=list(STAGES), y=[100 * p / par for p in d.params], customdata=d.param_mb,
-                name="parameters (conv1..layer4)", marker_color=PALETTE["sky"],
+                name=text("parameters (conv1..layer4)"), marker_color=PALETTE["sky"],
                 hovertemplate="%{x}: %{y:.1f}% (%{customdata:.3g} MB)<extra></extra>")
     n = input_size
-    style(fig, title=f"{label(arch)}, {n}×{n}: where the memory sits",
-          barmode="group", xaxis_title="stage", yaxis_title="share of the total (%)",
+    style(fig, title=text("{name}, {n}×{n}: where the memory sits", name=label(arch), n=n),
+          barmode="group", xaxis_title=text("stage"),
+          yaxis_title=text("share of the total (%)"),
           height=420)
     return fig.update_layout(legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"))
 
@@ -101,11 +105,11 @@ def cost_scaling_figure(arch: str = "resnet50", sizes: Any = None,
     x = [(s / reference) ** 2 for s in sizes]
     data = [stage_data(arch, s) for s in sizes]
     series = {
-        "MACs": ([d.total_macs / base.total_macs for d in data], PALETTE["green"], "solid",
+        text("MACs"): ([d.total_macs / base.total_macs for d in data], PALETTE["green"], "solid",
                  "circle"),
-        "activation memory": ([sum(d.elements) / sum(base.elements) for d in data],
+        text("activation memory"): ([sum(d.elements) / sum(base.elements) for d in data],
                               PALETTE["orange"], "dash", "diamond"),
-        "parameters": ([d.total_params / base.total_params for d in data], PALETTE["sky"],
+        text("parameters"): ([d.total_params / base.total_params for d in data], PALETTE["sky"],
                        "solid", "square"),
     }
     fig = go.Figure()
@@ -117,9 +121,9 @@ def cost_scaling_figure(arch: str = "resnet50", sizes: Any = None,
                         marker=dict(symbol=symbol, size=8),
                         hovertemplate="%{customdata}×%{customdata}: ×%{y:.3f}<extra>"
                                       + name + "</extra>")
-    style(fig, title=f"{label(arch)}: what grows with the input size",
-          xaxis_title=f"input pixels relative to {reference}×{reference}",
-          yaxis_title=f"relative to {reference}×{reference}", height=440)
+    style(fig, title=text("{name}: what grows with the input size", name=label(arch)),
+          xaxis_title=text("input pixels relative to {n}×{n}", n=reference),
+          yaxis_title=text("relative to {n}×{n}", n=reference), height=440)
     return fig.update_layout(legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"))
 
 
@@ -148,22 +152,23 @@ def _traces(d: StageData, visible: bool = True, legend: bool = True) -> list[go.
     return [
         go.Bar(**common, y=list(d.heights), customdata=list(d.channels),
                texttemplate="%{customdata}×%{y}×%{y}", textposition="outside",
-               marker_color=_map_colors(d), name="map side", showlegend=False,
-               hovertemplate="%{x} output: %{customdata} channels × %{y} × %{y} pixels"
-                             "<extra></extra>"),
+               marker_color=_map_colors(d), name=text("map side"), showlegend=False,
+               hovertemplate=text("%{x} output: %{customdata} channels × %{y} × %{y} pixels"
+                                  "<extra></extra>")),
         go.Bar(**common, y=[_mb(v) for v in d.act_mb], customdata=list(d.elements),
-               textposition="none", marker_color=_COLOR_ACT, name="activations (one image)",
+               textposition="none", marker_color=_COLOR_ACT,
+               name=text("activations (one image)"),
                legendgroup="act", showlegend=legend,
-               hovertemplate="%{x} output: %{customdata:,} elements = %{y:.3g} MB"
-                             "<extra>activations</extra>"),
+               hovertemplate=text("%{x} output: %{customdata:,} elements = %{y:.3g} MB"
+                                  "<extra>activations</extra>")),
         go.Bar(**common, y=[_mb(v) for v in d.param_mb], customdata=list(d.params),
-               textposition="none", marker_color=_COLOR_PARAM, name="parameters",
+               textposition="none", marker_color=_COLOR_PARAM, name=text("parameters"),
                legendgroup="param", showlegend=legend,
-               hovertemplate="%{x}: %{customdata:,} parameters = %{y:.3g} MB"
-                             "<extra>parameters</extra>"),
+               hovertemplate=text("%{x}: %{customdata:,} parameters = %{y:.3g} MB"
+                                  "<extra>parameters</extra>")),
         go.Bar(**common, y=list(d.macs), texttemplate="%{y:.3~s}", textposition="outside",
-               marker_color=_COLOR_MACS, name="MACs", showlegend=False,
-               hovertemplate="%{x}: %{y:,} MACs<extra></extra>"),
+               marker_color=_COLOR_MACS, name=text("MACs"), showlegend=False,
+               hovertemplate=text("%{x}: %{y:,} MACs<extra></extra>")),
     ]
 
 
@@ -174,17 +179,18 @@ _PER = len(_ROWS)  # traces per setting
 def _frame(height: int) -> go.Figure:
     fig = make_subplots(
         rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.09,
-        subplot_titles=("Output map: side in pixels (label: channels × height × width)",
-                        "Memory at fp32: each stage's output for one image vs its parameters",
-                        "Multiply-adds (MACs) per stage, one image"),
+        subplot_titles=(text("Output map: side in pixels (label: channels × height × width)"),
+                        text("Memory at fp32: each stage's output for one image vs its "
+                             "parameters"),
+                        text("Multiply-adds (MACs) per stage, one image")),
     )
     style(fig, height=height, barmode="group", bargap=0.25)
     fig.update_layout(legend=dict(orientation="h", x=1, xanchor="right", y=0.665,
                                   yanchor="bottom"))
-    fig.update_yaxes(title_text="pixels", rangemode="tozero", row=1, col=1)
-    fig.update_yaxes(title_text="MB (log scale)", type="log", row=2, col=1)
-    fig.update_yaxes(title_text="MACs", tickformat="~s", rangemode="tozero", row=3, col=1)
-    fig.update_xaxes(title_text="stage (its output)", row=3, col=1)
+    fig.update_yaxes(title_text=text("pixels"), rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(title_text=text("MB (log scale)"), type="log", row=2, col=1)
+    fig.update_yaxes(title_text=text("MACs"), tickformat="~s", rangemode="tozero", row=3, col=1)
+    fig.update_xaxes(title_text=text("stage (its output)"), row=3, col=1)
     return fig
 
 
@@ -275,14 +281,14 @@ def static_explorer_figure(sizes: tuple[int, ...] = SIZES,
         notes = {f"annotations[{first_note + w}].visible": w == v for w in range(len(choices))}
         buttons.append(dict(method="update", label=c.label, args=[{"visible": visible}, notes]))
     fig.update_layout(
-        title=dict(text="Feature maps per stage: pick a network, slide the input size",
+        title=dict(text=text("Feature maps per stage: pick a network, slide the input size"),
                    x=0, xanchor="left", y=0.995, yanchor="top"),
-        updatemenus=[dict(type="dropdown", name="Network", active=v0, buttons=buttons, x=0,
+        updatemenus=[dict(type="dropdown", name=text("Network"), active=v0, buttons=buttons, x=0,
                           xanchor="left",
                           y=1.175, yanchor="bottom", showactive=True, font=dict(size=12))],
-        sliders=[dict(name="Input size (pixels)", active=s0, steps=steps, x=0, len=1, y=0,
+        sliders=[dict(name=text("Input size (pixels)"), active=s0, steps=steps, x=0, len=1, y=0,
                       yanchor="top", pad=dict(t=70),
-                      currentvalue=dict(prefix="input size (pixels): ", font=dict(size=13)),
+                      currentvalue=dict(prefix=text("input size (pixels): "), font=dict(size=13)),
                       font=dict(size=11))],
         margin=dict(t=150, b=120),
     )

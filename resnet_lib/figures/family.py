@@ -22,6 +22,7 @@ from plotly.subplots import make_subplots
 
 from .. import _checks, spec
 from ..analysis import stage_table
+from ..i18n import text
 from ..paper import TABLE3, TABLE4, TORCHVISION_WEIGHTS
 from ..style import PALETTE, family, label, style
 
@@ -68,20 +69,21 @@ def family_costs_figure(names: Any = None, input_size: Any = 224) -> go.Figure:
     fig.add_trace(go.Bar(
         y=labels, x=[c.params / 1e6 for c in costs], orientation="h", marker_color=colours,
         text=[f"{c.params / 1e6:.1f} M" for c in costs], textposition="auto",
-        hovertemplate="%{y}: %{x:.2f} million parameters<extra></extra>",
-        name="parameters", showlegend=False), row=1, col=1)
+        hovertemplate=text("%{y}: %{x:.2f} million parameters<extra></extra>"),
+        name=text("parameters"), showlegend=False), row=1, col=1)
     fig.add_trace(go.Bar(
         y=labels, x=[c.macs / 1e9 for c in costs], orientation="h", marker_color=colours,
         text=[f"{c.macs / 1e9:.2f} G" for c in costs], textposition="auto",
-        hovertemplate="%{y}: %{x:.3f} billion multiply-adds<extra></extra>",
-        name="multiply-adds", showlegend=False), row=2, col=1)
+        hovertemplate=text("%{y}: %{x:.3f} billion multiply-adds<extra></extra>"),
+        name=text("multiply-adds"), showlegend=False), row=2, col=1)
     h, w = (input_size, input_size) if isinstance(input_size, int) else input_size
     families = " · ".join(f"<span style='color:{c}'>■ {f}</span>" for f, c in _FAMILY_COLOUR.items()
                           if any(family(n) == f for n in names))
-    style(fig, title=f"The family's costs at {h} × {w}<br><sup>{families}</sup>",
+    style(fig, title=text("The family's costs at {h} × {w}", h=h, w=w)
+          + f"<br><sup>{families}</sup>",
           height=220 + 56 * len(names), barmode="overlay", showlegend=False)
-    fig.update_xaxes(title_text="parameters (millions)", row=1, col=1, fixedrange=True)
-    fig.update_xaxes(title_text="G multiply-adds per image", row=2, col=1,
+    fig.update_xaxes(title_text=text("parameters (millions)"), row=1, col=1, fixedrange=True)
+    fig.update_xaxes(title_text=text("G multiply-adds per image"), row=2, col=1,
                      fixedrange=True)
     fig.update_yaxes(autorange="reversed", fixedrange=True, automargin=True)
     fig.update_layout(margin=dict(l=10, r=10, t=80, b=50), dragmode=False)
@@ -161,24 +163,24 @@ def accuracy_cost_figure(latency_ms: dict[str, float] | None = None,
             text=[label(n).replace("ResNet-", "") for n, _, _ in points],
             textposition="bottom right", textfont=dict(size=11, color=colour),
             marker=dict(color=colour, symbol=symbol, size=10), cliponaxis=False,
-            line=dict(color=colour, dash=dash, width=2), name=key,
+            line=dict(color=colour, dash=dash, width=2), name=text(key),
             customdata=[[label(n), a5] for n, _, a5 in points],
-            hovertemplate="%{customdata[0]}, " + key + "<br>top-1 %{y:.2f} %, top-5 "
+            hovertemplate="%{customdata[0]}, " + text(key) + "<br>top-1 %{y:.2f} %, top-5 "
                           "%{customdata[1]:.2f} %<br>x = %{x:.3f}<extra></extra>"))
-    buttons = [dict(label=axis, method="update",
-                    args=[{"x": xs_by_axis[axis]}, {"xaxis.title.text": title}])
+    buttons = [dict(label=text(axis), method="update",
+                    args=[{"x": xs_by_axis[axis]}, {"xaxis.title.text": text(title)}])
                for axis, (title, _) in axes.items()]
-    style(fig, title="What depth buys<br><sup>ImageNet top-1 accuracy against cost</sup>",
+    style(fig, title=text("What depth buys<br><sup>ImageNet top-1 accuracy against cost</sup>"),
           height=540)
     fig.update_layout(
         legend=dict(orientation="h", x=0, y=-0.22, yanchor="top"),
         margin=dict(l=60, r=30, t=110, b=150), dragmode=False,
-        updatemenus=[dict(buttons=buttons, name="Cost on the x axis", direction="right",
+        updatemenus=[dict(buttons=buttons, name=text("Cost on the x axis"), direction="right",
                           type="buttons", x=0,
                           xanchor="left", y=1.0, yanchor="bottom", pad=dict(b=6),
                           showactive=True, font=dict(size=11))])
-    fig.update_xaxes(title_text=axes["multiply-adds"][0], fixedrange=True)
-    fig.update_yaxes(title_text="top-1 accuracy (%)", fixedrange=True)
+    fig.update_xaxes(title_text=text(axes["multiply-adds"][0]), fixedrange=True)
+    fig.update_yaxes(title_text=text("top-1 accuracy (%)"), fixedrange=True)
     return fig
 
 

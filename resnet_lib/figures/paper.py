@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 import torch
 
 from ..analysis import weighted_layers
+from ..i18n import text
 from ..model import build
 from ..paper import TABLE1
 from ..spec import RESNETS
@@ -27,19 +28,22 @@ def macs_paper_vs_code_figure() -> go.Figure:
     x = [label(r.name) for r in rows]
     fig = go.Figure()
     series = (
-        ("paper, Table 1 (printed, 1 decimal)", [r.gflops_paper for r in rows], "grey"),
-        ("ours, stride on the 1x1 (paper's form)", [r.gmacs_paper_form for r in rows], "blue"),
-        ("ours, stride on the 3x3 (torchvision's form)", [r.gmacs for r in rows], "orange"),
+        (text("paper, Table 1 (printed, 1 decimal)"), [r.gflops_paper for r in rows], "grey"),
+        (text("ours, stride on the 1x1 (paper's form)"), [r.gmacs_paper_form for r in rows],
+         "blue"),
+        (text("ours, stride on the 3x3 (torchvision's form)"), [r.gmacs for r in rows],
+         "orange"),
     )
     for name, y, colour in series:
         fig.add_bar(x=x, y=y, name=name, marker_color=PALETTE[colour],
                     hovertemplate="%{x}: %{y:.3f} G<extra>" + name + "</extra>")
     fig.add_scatter(x=x, y=[r.gflops_published for r in rows], mode="markers",
-                    name="torchvision's published GFLOPS", marker=dict(
+                    name=text("torchvision's published GFLOPS"), marker=dict(
                         symbol="x-thin", size=16, line=dict(width=3, color=PALETTE["vermillion"])),
                     hovertemplate="%{x}: %{y:.3f} G<extra>torchvision</extra>")
-    return style(fig, title="Multiply-adds per 224×224 image: paper vs code",
-                 xaxis_title="network", yaxis_title="multiply-adds (×10⁹)", barmode="group",
+    return style(fig, title=text("Multiply-adds per 224×224 image: paper vs code"),
+                 xaxis_title=text("network"), yaxis_title=text("multiply-adds (×10⁹)"),
+                 barmode="group",
                  height=460).update_layout(legend=dict(orientation="h", y=-0.2))
 
 
@@ -59,11 +63,11 @@ def layer_counts_figure(names: Any = None) -> go.Figure:
     fig = go.Figure()
     for (key, values), colour in zip(counts.items(), ("sky", "blue", "orange", "grey"),
                                      strict=True):
-        fig.add_bar(x=[label(n) for n in names], y=values, name=key,
+        fig.add_bar(x=[label(n) for n in names], y=values, name=text(key),
                     marker_color=PALETTE[colour], text=values, textposition="outside",
-                    hovertemplate="%{x}: %{y}<extra>" + key + "</extra>")
-    return style(fig, title="How many layers? It depends what you count",
-                 xaxis_title="network", yaxis_title="count", barmode="group",
+                    hovertemplate="%{x}: %{y}<extra>" + text(key) + "</extra>")
+    return style(fig, title=text("How many layers? It depends what you count"),
+                 xaxis_title=text("network"), yaxis_title=text("count"), barmode="group",
                  height=460).update_layout(legend=dict(orientation="h", y=-0.2))
 
 
@@ -81,13 +85,15 @@ def projection_reads_figure(mask: Any, title: str | None = None) -> go.Figure:
     fig = go.Figure(go.Heatmap(
         z=rows, zmin=0, zmax=1, showscale=False, xgap=2, ygap=2,
         colorscale=[[0, rgba(PALETTE["grey"], 0.25)], [1, PALETTE["blue"]]],
-        hovertemplate="row %{y}, column %{x}: %{z:.0f}<extra>1 = read</extra>",
+        hovertemplate=text("row %{y}, column %{x}: %{z:.0f}<extra>1 = read</extra>"),
     ))
-    fig.update_yaxes(autorange="reversed", scaleanchor="x", title="row (input position)",
+    fig.update_yaxes(autorange="reversed", scaleanchor="x", title=text("row (input position)"),
                      showgrid=False, zeroline=False)
-    fig.update_xaxes(title="column (input position)", constrain="domain", showgrid=False,
+    fig.update_xaxes(title=text("column (input position)"), constrain="domain", showgrid=False,
                      zeroline=False)
-    return style(fig, title=title or f"A 1×1 stride-2 conv reads {read} of {total} positions",
+    return style(fig, title=text(title) if title else
+                 text("A 1×1 stride-2 conv reads {read} of {total} positions", read=read,
+                      total=total),
                  height=420)
 
 
@@ -126,29 +132,31 @@ def table1_table() -> HTMLTable:
         cells = []
         for n in names:
             paper_cell, tv = v1[row, n], v15[row, n]
-            text = _cell_html(paper_cell.paper)
+            cell = _cell_html(paper_cell.paper)
             state = "agrees" if paper_cell.agree else "differs"
             same = paper_cell.code == paper_cell.paper
-            note = "" if same else f" (code: {escape(paper_cell.code)})"
+            note = "" if same else " " + escape(text("(code: {code})", code=paper_cell.code))
             if tv.code != paper_cell.code:
                 note += (f'<br><mark class="table1-v15">v1.5: {escape(tv.code)}</mark>')
                 state += " v15-differs"
             cells.append(f'<td class="table1-{state.split()[0]}'
-                         f'{" table1-v15-cell" if "v15" in state else ""}">{text}{note}</td>')
+                         f'{" table1-v15-cell" if "v15" in state else ""}">{cell}{note}</td>')
         body.append(f'<tr><th scope="row">{escape(row)}</th>{"".join(cells)}</tr>')
     agree = sum(c.agree for c in v1.values())
     moved = sum(v15[k].code != v1[k].code for k in v1)
-    caption = (f"Table 1 of He et al. (2016), every cell rebuilt from resnet_lib: {agree} of "
-               f"{len(v1)} cells agree with the paper's form (stride on the first 1×1). "
-               f"{moved} cells change in torchvision's form (stride on the 3×3, marked v1.5).")
+    caption = text("Table 1 of He et al. (2016), every cell rebuilt from resnet_lib: {agree} of "
+                   "{n} cells agree with the paper's form (stride on the first 1×1). {moved} "
+                   "cells change in torchvision's form (stride on the 3×3, marked v1.5).",
+                   agree=agree, n=len(v1), moved=moved)
     # The caption is the table's name for a screen reader; the same words stand visibly above
     # the table, where they wrap to the screen (a phone scrolls the table in its own box).
     return HTMLTable(
         f'<p class="table1-caption" aria-hidden="true">{escape(caption)}</p>'
         # A box that scrolls sideways (on a phone) is reachable by keyboard and named.
-        '<div class="table1-wrap" tabindex="0" role="region" aria-label="Table 1, rebuilt">'
+        f'<div class="table1-wrap" tabindex="0" role="region" '
+        f'aria-label="{escape(text("Table 1, rebuilt"))}">'
         '<table class="table1">'
         f'<caption class="visually-hidden">{escape(caption)}</caption>'
-        f'<thead><tr><th scope="col">layer</th>{head}</tr></thead>'
+        f'<thead><tr><th scope="col">{escape(text("layer"))}</th>{head}</tr></thead>'
         f'<tbody>{"".join(body)}</tbody></table></div>'
     )

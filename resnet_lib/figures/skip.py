@@ -7,6 +7,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from ..experiments import smooth
+from ..i18n import network, text
 from ..paper import TABLE2
 from ..style import COLORWAY, PALETTE, style
 
@@ -31,20 +32,22 @@ def degradation_figure() -> go.Figure:
     published by He et al. 2016; the numbers are citations from ``paper.TABLE2``.
     """
     fig = go.Figure()
-    for family, key, colour in (("plain", "plain", PALETTE["vermillion"]),
+    for family, key, colour in ((text("plain"), "plain", PALETTE["vermillion"]),
                                 ("ResNet", "resnet", PALETTE["blue"])):
         errors = [TABLE2[f"{key}{d}"].top1 for d in (18, 34)]
         fig.add_trace(go.Bar(
-            x=["18 layers", "34 layers"], y=errors, name=family, marker_color=colour,
+            x=[text("{n} layers", n=18), text("{n} layers", n=34)], y=errors, name=family,
+            marker_color=colour,
             text=[f"{e:.2f}%" for e in errors], textposition="outside", cliponaxis=False,
-            hovertemplate=f"{family}-%{{x}}: %{{y:.2f}}% top-1 error<extra></extra>",
+            hovertemplate=f"{family} %{{x}}: " + text("%{y:.2f}% top-1 error<extra></extra>"),
         ))
-    style(fig, title="ImageNet top-1 error (He et al. 2016, Table 2): deeper plain is worse",
+    style(fig, title=text("ImageNet top-1 error (He et al. 2016, Table 2): deeper plain is "
+                          "worse"),
           height=380)
     fig.update_layout(barmode="group", title_font_size=14,
                       legend=dict(orientation="h", y=1.0, x=0, yanchor="bottom"))
-    fig.update_xaxes(title_text="depth (weighted layers)")
-    fig.update_yaxes(title_text="top-1 validation error (%)", range=[20, 30])
+    fig.update_xaxes(title_text=text("depth (weighted layers)"))
+    fig.update_yaxes(title_text=text("top-1 validation error (%)"), range=[20, 30])
     return fig
 
 
@@ -65,11 +68,12 @@ def gradient_flow_figure(flow: dict[str, dict[str, float]], *, title: str | None
         colour, dash = _skip_look(name, i)
         layers = list(norms)
         fig.add_trace(go.Scatter(
-            x=list(range(1, len(layers) + 1)), y=list(norms.values()), name=name,
+            x=list(range(1, len(layers) + 1)), y=list(norms.values()), name=network(name),
             mode="lines+markers", line=dict(color=colour, dash=dash, width=2),
             marker=dict(size=5), customdata=layers,
-            hovertemplate=f"{name}<br>layer %{{x}} (%{{customdata}})<br>"
-                          f"‖∂L/∂W‖ = %{{y:.3g}}<extra></extra>",
+            hovertemplate=f"{network(name)}<br>"
+                          + text("layer %{x} (%{customdata})<br>‖∂L/∂W‖ = %{y:.3g}"
+                                 "<extra></extra>"),
         ))
     first = list(next(iter(flow.values())))
     for stage in ("layer1", "layer2", "layer3", "layer4"):
@@ -80,12 +84,13 @@ def gradient_flow_figure(flow: dict[str, dict[str, float]], *, title: str | None
             fig.add_annotation(x=starts[0] - 0.5, y=1, yref="paper", text=stage,
                                showarrow=False, xanchor="left", yanchor="bottom",
                                font=dict(size=11, color=PALETTE["grey"]))
-    style(fig, title=title or "Gradient norm per layer at initialisation (one random batch)",
+    style(fig, title=text(title or "Gradient norm per layer at initialisation (one random "
+                                   "batch)"),
           height=430)
     fig.update_layout(title_font_size=14, margin=dict(t=80),
                       legend=dict(orientation="h", y=-0.2, x=0, yanchor="top"))
-    fig.update_xaxes(title_text="weighted layer (1 = conv1, next to the input; last = fc)")
-    fig.update_yaxes(title_text="‖∂loss/∂weights‖ (log scale)", type="log",
+    fig.update_xaxes(title_text=text("weighted layer (1 = conv1, next to the input; last = fc)"))
+    fig.update_yaxes(title_text=text("‖∂loss/∂weights‖ (log scale)"), type="log",
                      exponentformat="power")
     return fig
 
@@ -107,16 +112,18 @@ def training_curves_figure(curves: dict[str, list[float]], *, window: int = 10,
     for i, (name, losses) in enumerate(curves.items()):
         colour, dash = _skip_look(name, i)
         fig.add_trace(go.Scatter(
-            x=list(range(1, len(losses) + 1)), y=smooth(list(losses), window), name=name,
+            x=list(range(1, len(losses) + 1)), y=smooth(list(losses), window), name=network(name),
             mode="lines", line=dict(color=colour, dash=dash, width=2.5),
-            hovertemplate=f"{name}<br>step %{{x}}: loss %{{y:.3g}}<extra></extra>",
+            hovertemplate=f"{network(name)}<br>"
+                          + text("step %{x}: loss %{y:.3g}<extra></extra>"),
         ))
-    avg = f" ({window}-step moving average)" if window > 1 else ""
-    style(fig, title=title or f"Training loss: plain vs residual, shallow vs deep{avg}",
+    avg = text(" ({n}-step moving average)", n=window) if window > 1 else ""
+    style(fig, title=text(title) if title else
+          text("Training loss: plain vs residual, shallow vs deep") + avg,
           height=430)
     fig.update_layout(title_font_size=14,
                       legend=dict(orientation="h", y=-0.2, x=0, yanchor="top"))
-    fig.update_xaxes(title_text="SGD step (one mini-batch each)")
-    fig.update_yaxes(title_text="training loss (nats, log scale)", type="log",
+    fig.update_xaxes(title_text=text("SGD step (one mini-batch each)"))
+    fig.update_yaxes(title_text=text("training loss (nats, log scale)"), type="log",
                      exponentformat="power")
     return fig

@@ -12,6 +12,7 @@ from plotly.subplots import make_subplots
 
 from .. import spec
 from ..analysis import stage_table, weighted_layers
+from ..i18n import text
 from ..spec import ARCHS, RESNETS
 from ..style import BLOCK_LABELS, PALETTE, label, style, with_phone_variant
 
@@ -81,7 +82,7 @@ def stage_costs_figure(
     archs = _archs_arg(archs)
     # Stacked, not side by side: the same stage axis, and readable on a narrow screen.
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.1,
-                        subplot_titles=("Parameters", "Multiply-adds per image"))
+                        subplot_titles=(text("Parameters"), text("Multiply-adds per image")))
     titles = []
     for i, arch in enumerate(archs):
         rows = stage_table(arch, input_size, **options)
@@ -91,7 +92,8 @@ def stage_costs_figure(
         shapes = [f"{rows[s].channels}×{rows[s].height}×{rows[s].width}"
                   for s in WEIGHTED_STAGES]
         for row, (values, what, colour) in enumerate(
-            ((params, "parameters", PALETTE["blue"]), (macs, "multiply-adds", PALETTE["orange"])),
+            ((params, text("parameters"), PALETTE["blue"]),
+             (macs, text("multiply-adds"), PALETTE["orange"])),
             start=1,
         ):
             total = sum(values)
@@ -100,20 +102,21 @@ def stage_costs_figure(
                 marker_color=colour, visible=(i == 0), showlegend=False,
                 text=[f"{v / total:.0%}" for v in values], textposition="outside",
                 customdata=[[_si_text(v), s] for v, s in zip(values, shapes, strict=True)],
-                hovertemplate=(f"{name} %{{x}}<br>%{{customdata[0]}} {what} "
-                               "(%{text} of the total)<br>output %{customdata[1]}"
-                               "<extra></extra>"),
+                hovertemplate=text("{name} %{{x}}<br>%{{customdata[0]}} {what} "
+                                   "(%{{text}} of the total)<br>output %{{customdata[1]}}"
+                                   "<extra></extra>", name=name, what=what),
                 cliponaxis=False,
             ), row=row, col=1)
-        titles.append(f"{name}: parameters and multiply-adds per stage<br>"
-                      f"<span style='font-size:12px'>{sum(params):,} parameters · "
-                      f"{sum(macs) / 1e9:.2f} G multiply-adds per image · "
-                      f"input {_size_text(input_size)}</span>")
+        subtitle = text("{params} parameters · {macs} G multiply-adds per image · input {size}",
+                        params=f"{sum(params):,}", macs=f"{sum(macs) / 1e9:.2f}",
+                        size=_size_text(input_size))
+        titles.append(text("{name}: parameters and multiply-adds per stage", name=name)
+                      + f"<br><span style='font-size:12px'>{subtitle}</span>")
     style(fig, title=titles[0], height=600)
     fig.update_layout(title_font_size=14, bargap=0.3, margin=dict(t=100))
-    fig.update_xaxes(title_text="stage", row=2, col=1)
-    fig.update_yaxes(title_text="parameters (count)", tickformat="~s", row=1, col=1)
-    fig.update_yaxes(title_text="multiply-adds (count)", tickformat="~s", row=2, col=1)
+    fig.update_xaxes(title_text=text("stage"), row=2, col=1)
+    fig.update_yaxes(title_text=text("parameters (count)"), tickformat="~s", row=1, col=1)
+    fig.update_yaxes(title_text=text("multiply-adds (count)"), tickformat="~s", row=2, col=1)
     if len(archs) > 1:
         buttons = []
         for i, arch in enumerate(archs):
@@ -121,7 +124,7 @@ def stage_costs_figure(
             buttons.append(dict(label=label(arch), method="update",
                                 args=[{"visible": visible}, {"title.text": titles[i]}]))
         fig.update_layout(
-            updatemenus=[dict(name="Network", buttons=buttons, direction="down", x=1.0,
+            updatemenus=[dict(name=text("Network"), buttons=buttons, direction="down", x=1.0,
                               xanchor="right",
                               y=1.13, yanchor="bottom", showactive=True)],
         )
@@ -144,7 +147,7 @@ def _block_counts(archs: tuple[Any, ...], *, phone: bool) -> go.Figure:
     # A pair's label already names its block.
     names = [f"{label(a)} ({BLOCK_LABELS[spec.resolve(a).block]})" if isinstance(a, str)
              else label(a) for a in archs]
-    formulas = [f"{weighted_layers(a).formula} layers" for a in archs]
+    formulas = [text("{formula} layers", formula=weighted_layers(a).formula) for a in archs]
     if phone:
         names = [f"{label(a)}<br>{f}" for a, f in zip(archs, formulas, strict=True)]
     layers = [spec.resolve(a).layers for a in archs]
@@ -154,20 +157,20 @@ def _block_counts(archs: tuple[Any, ...], *, phone: bool) -> go.Figure:
         fig.add_trace(go.Bar(
             y=names, x=counts, name=stage, orientation="h", marker_color=STAGE_COLORS[stage],
             text=counts, textposition="inside", insidetextanchor="middle",
-            hovertemplate=f"%{{y}}<br>{stage}: %{{x}} blocks<extra></extra>",
+            hovertemplate=text("%{{y}}<br>{stage}: %{{x}} blocks<extra></extra>", stage=stage),
         ))
     if not phone:
         for name, formula, ls in zip(names, formulas, layers, strict=True):
             fig.add_annotation(x=sum(ls), y=name, xanchor="left", xshift=6, showarrow=False,
                                text=formula)
-    title = "Same stages, different block counts: the ResNet family"
+    title = text("Same stages, different block counts: the ResNet family")
     if phone:
-        title = "Same stages, different block<br>counts: the ResNet family"
+        title = text("Same stages, different block<br>counts: the ResNet family")
     style(fig, title=title, height=(160 if phone else 120) + (70 if phone else 56) * len(archs))
     longest = max(sum(ls) for ls in layers)
     fig.update_layout(barmode="stack", legend=dict(orientation="h", y=-0.25, x=0),
                       legend_traceorder="normal", title_font_size=14)
-    fig.update_xaxes(title_text="residual blocks (count)",
+    fig.update_xaxes(title_text=text("residual blocks (count)"),
                      range=[0, longest * (1.05 if phone else 1.8)])
     fig.update_yaxes(autorange="reversed", tickfont_size=11 if phone else None)
     if phone:

@@ -28,6 +28,7 @@ import torch
 from torch import nn
 
 from .. import _checks
+from ..i18n import text as tr
 from ..model import build
 from ..style import PALETTE, label, style, tint
 from ..style import PAPER_STAGE_NAMES as PAPER_STAGE
@@ -66,13 +67,13 @@ class Layer:
         if self.kind == "fc":
             return f"fc {self.out_channels}"
         if self.kind == "avgpool":
-            return "avg pool"
+            return tr("avg pool")
         k = f"{self.kernel}×{self.kernel}"
         if self.kind == "maxpool":
-            return f"{k} max pool" + (f", /{self.stride}" if self.stride > 1 else "")
+            return tr("{k} max pool", k=k) + (f", /{self.stride}" if self.stride > 1 else "")
         extra = f", /{self.stride}" if self.stride > 1 else ""
-        extra += f", {self.groups} groups" if self.groups > 1 else ""
-        return f"{k} conv, {self.out_channels}{extra}"
+        extra += tr(", {n} groups", n=self.groups) if self.groups > 1 else ""
+        return tr("{k} conv, {c}", k=k, c=self.out_channels) + extra
 
 
 @dataclass(frozen=True)
@@ -206,6 +207,7 @@ def _link(href: str, text: str) -> str:
 
 # Box colours by kind (Okabe-Ito), drawn as opaque pastels so that dark text reads on them.
 _BOX = {3: "blue", 1: "green", 7: "purple", "pool": "grey", "fc": "vermillion"}
+#: (dash, colour, legend entry: English, looked up in the catalog when drawn)
 _SHORTCUT_LOOK = {"identity": ("solid", "grey", "identity shortcut"),
                   "projection": ("dash", "orange", "projection (1×1 conv)"),
                   "zero-pad": ("dot", "vermillion", "zero-padding (option A)")}
@@ -232,19 +234,20 @@ def _draw(s: Structure, links: Mapping[str, str]) -> dict[str, Any]:
         y = -float(i)
         if kind == "input":
             annotations.append(dict(x=_X0, y=y, xanchor="left", showarrow=False,
-                                    text=f"<b>image</b> {_shape_text(s.input_shape)}"))
+                                    text=f"<b>{tr('image')}</b> {_shape_text(s.input_shape)}"))
         elif kind == "header":
             shape = _shape_text(s.stage_shapes[item])
             if item == "stem":
-                text = f"<b>{_link(links['stem'], 'stem')}</b> (conv1) → {shape}"
+                header = f"<b>{_link(links['stem'], tr('stem'))}</b> (conv1) → {shape}"
             elif item == "head":
-                text = f"<b>head</b> → {s.stage_shapes['head'][0]} class scores"
+                header = (f"<b>{tr('head')}</b> → "
+                          + tr("{n} class scores", n=s.stage_shapes["head"][0]))
             else:
                 n = sum(1 for b in s.blocks if b.stage == item)
-                text = (f"<b>{_link(links['stage'], item)}</b> = {PAPER_STAGE[item]}, "
-                        f"{n} blocks → {shape}")
+                header = (f"<b>{_link(links['stage'], item)}</b> = {PAPER_STAGE[item]}, "
+                          + tr("{n} blocks", n=n) + f" → {shape}")
             annotations.append(dict(x=_X_LABEL, y=y, xanchor="left", showarrow=False,
-                                    text=text, font=dict(size=12)))
+                                    text=header, font=dict(size=12)))
         else:
             layer = item
             y_of[layer.name] = y
@@ -262,7 +265,8 @@ def _draw(s: Structure, links: Mapping[str, str]) -> dict[str, Any]:
                                     font=dict(size=11, color=_LABEL_COLOUR)))
             hover_x.append((_X0 + _X1) / 2)
             hover_y.append(y)
-            hover_text.append(f"{layer.name}: {layer.text}<br>output {_shape_text(layer.shape)}")
+            hover_text.append(f"{layer.name}: {layer.text}<br>"
+                              + tr("output {shape}", shape=_shape_text(layer.shape)))
 
     traces: list[go.Scatter] = []
     # Shortcuts: from just above a block's first box to just below its last, on the right.
@@ -281,26 +285,26 @@ def _draw(s: Structure, links: Mapping[str, str]) -> dict[str, Any]:
                                 font=dict(size=11)))
         hover_x.append(_X_ARC)
         hover_y.append((top + bottom) / 2)
-        hover_text.append(f"{b.name}: {b.shortcut} shortcut"
-                          + (f", stride {b.stride}" if b.stride > 1 else "")
-                          + f"<br>output {_shape_text(b.shape)}")
+        hover_text.append(f"{b.name}: " + tr(_SHORTCUT_LOOK[b.shortcut][2])
+                          + (tr(", stride {n}", n=b.stride) if b.stride > 1 else "")
+                          + "<br>" + tr("output {shape}", shape=_shape_text(b.shape)))
     for kind in ("identity", "projection", "zero-pad"):
         if kind in arcs:
             dash, colour, name = _SHORTCUT_LOOK[kind]
             traces.append(go.Scatter(x=arcs[kind][0], y=arcs[kind][1], mode="lines",
                                      line=dict(color=PALETTE[colour], width=2, dash=dash),
-                                     hoverinfo="skip", name=name, showlegend=True))
+                                     hoverinfo="skip", name=tr(name), showlegend=True))
     traces.append(go.Scatter(x=hover_x, y=hover_y, mode="markers", hovertext=hover_text,
                              hoverinfo="text", marker=dict(size=14, opacity=0),
-                             showlegend=False, name="details"))
+                             showlegend=False, name=tr("details")))
     bottom = -float(len(rows) - 1)
     return dict(traces=traces, annotations=annotations, shapes=shapes, rows=len(rows),
                 y_range=[bottom - 0.8, 0.8])
 
 
 def _title(s: Structure) -> str:
-    return (f"{label(s.arch)}: {s.weighted} weighted layers"
-            f"<br><sup>{len(s.blocks)} blocks · shapes: channels × height × width</sup>")
+    return (tr("{name}: {n} weighted layers", name=label(s.arch), n=s.weighted) + "<br><sup>"
+            + tr("{n} blocks · shapes: channels × height × width", n=len(s.blocks)) + "</sup>")
 
 
 _TOP = 175  # px above the column: title, menu, legend
@@ -357,8 +361,8 @@ def structure_figure(arch: str = "resnet34", input_size: Any = 224, *,
                                "height": _height(d["rows"]),
                                "yaxis.range": d["y_range"], "title.text": titles[i]}])
                    for i, (n, d) in enumerate(zip(names, drawn, strict=True))]
-        fig.update_layout(updatemenus=[dict(buttons=buttons, name="Network", direction="down", x=0,
-                                            xanchor="left", y=1.0, yanchor="bottom",
+        fig.update_layout(updatemenus=[dict(buttons=buttons, name=tr("Network"), direction="down",
+                                            x=0, xanchor="left", y=1.0, yanchor="bottom",
                                             pad=dict(t=0, b=34), showactive=True)])
     return fig
 

@@ -19,6 +19,7 @@ from typing import Any
 import plotly.graph_objects as go
 import torch
 
+from ..i18n import text
 from ..paper import TORCHVISION_V1_RECIPE, TORCHVISION_V2_RECIPE
 from ..style import PALETTE, style
 
@@ -69,21 +70,21 @@ def lr_schedule(recipe: Mapping[str, Any]) -> list[float]:
 def lr_schedules_figure() -> go.Figure:
     """Learning rate per epoch of torchvision's V1 and V2 recipes (log scale)."""
     fig = go.Figure()
-    for recipe, name, colour in ((TORCHVISION_V1_RECIPE, "V1 weights: step, 90 epochs",
+    for recipe, name, colour in ((TORCHVISION_V1_RECIPE, text("V1 weights: step, 90 epochs"),
                                   PALETTE["blue"]),
-                                 (TORCHVISION_V2_RECIPE, "V2 weights: warm-up + cosine, "
-                                  "600 epochs", PALETTE["green"])):
+                                 (TORCHVISION_V2_RECIPE, text("V2 weights: warm-up + cosine, "
+                                                              "600 epochs"), PALETTE["green"])):
         lrs = lr_schedule(recipe)
         fig.add_trace(go.Scatter(
             x=list(range(len(lrs))), y=lrs, mode="lines", name=name,
             line=dict(color=colour, width=2.5, shape="hv"),
-            hovertemplate="epoch %{x}: learning rate %{y:.3g}<extra>" + name + "</extra>"))
-    style(fig, title="Learning rate per epoch<br><sup>torchvision's V1 and V2 recipes</sup>",
+            hovertemplate=text("epoch %{x}: learning rate %{y:.3g}") + f"<extra>{name}</extra>"))
+    style(fig, title=text("Learning rate per epoch<br><sup>torchvision's V1 and V2 recipes</sup>"),
           height=420)
     fig.update_layout(legend=dict(orientation="h", x=0, y=-0.25, yanchor="top"),
                       margin=dict(l=60, r=20, t=80, b=110), dragmode=False)
-    fig.update_xaxes(title_text="epoch (passes over the training images)", fixedrange=True)
-    fig.update_yaxes(title_text="learning rate (log scale)", type="log", fixedrange=True,
+    fig.update_xaxes(title_text=text("epoch (passes over the training images)"), fixedrange=True)
+    fig.update_yaxes(title_text=text("learning rate (log scale)"), type="log", fixedrange=True,
                      exponentformat="power", range=[-4, 0])
     return fig
 
