@@ -9,9 +9,10 @@ What the extension does, one function each (every function says why):
 
 - ``configure``: serve plotly.js's cartesian bundle and MathJax from ``_static/``; let the
   chapters' kernels know they run inside the book build.
-- ``add_page_assets``: load plotly.js (deferred) and the figure loader only on pages with a
-  figure; the article of a page with math shown once it is typeset; sphinx-design's files
-  only on pages with its components; no widget state.
+- ``add_page_assets``: number the page's figures (``number_figures``); load plotly.js
+  (deferred) and the figure loader only on pages with a figure; the article of a page with
+  math shown once it is typeset; sphinx-design's files only on pages with its components;
+  no widget state.
 - ``copy_mathjax`` and ``write_icons``, after the pages are written: MathJax's runtime files,
   and ``icons.css`` with exactly the Font Awesome icons the pages use, drawn from the SVG
   files of the pinned ``@fortawesome/fontawesome-free`` package.
@@ -157,7 +158,7 @@ def add_page_assets(app: Sphinx, pagename, templatename, context, doctree) -> No
     - myst-nb embeds the ipywidgets state in pages whose (removed) outputs held widgets; the
       book loads no widget manager (``nb_ipywidgets_js: {}``), so that JSON is dead weight.
     """
-    body = context.get("body", "")
+    body = context["body"] = number_figures(context.get("body", ""))
     if 'class="math notranslate' in body:
         app.add_js_file(None, body=(OWN_STATIC / MATH_READY_JS).read_text(encoding="utf8"))
     if PLOTLY_DIV_CLASS in body:
@@ -173,6 +174,25 @@ def add_page_assets(app: Sphinx, pagename, templatename, context, doctree) -> No
             if getattr(f, "attributes", {}).get("type") != WIDGET_STATE_TYPE
             and (uses_design or not re.search(r"(sphinx-design|design-tabs)", str(f)))
         ]
+
+
+#: The empty number of a figure's caption, as ``resnet_lib.render`` writes it.
+FIGURE_NUMBER = re.compile(r'<span class="figure-number" data-format="([^"]*)"></span>')
+
+
+def number_figures(body: str) -> str:
+    """Number the figures of a page 1, 2, ... in the order they appear: each caption's
+    ``<span class="figure-number" data-format="Figure {n}.">`` gets its text ("Figure 1.").
+    The format comes from the chapter's kernel, in the chapter's language."""
+    count = 0
+
+    def number(match: re.Match) -> str:
+        nonlocal count
+        count += 1
+        label = match.group(1).replace("{n}", str(count))
+        return match.group(0).replace("></span>", f">{label}</span>")
+
+    return FIGURE_NUMBER.sub(number, body)
 
 
 def copy_mathjax(app: Sphinx, exception: Exception | None) -> None:

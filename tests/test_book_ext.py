@@ -88,6 +88,18 @@ def page_context(body: str) -> tuple[SimpleNamespace, dict]:
     return SimpleNamespace(app=app, added=added), context
 
 
+def test_figures_are_numbered_in_page_order_in_the_pages_language():
+    span = '<span class="figure-number" data-format="{}"></span>'
+    body = (f"<p>a</p><figure>{span.format('Figure {n}.')} one</figure><p>b</p>"
+            f"<figure>{span.format('图 {n}.')} two</figure><figure>{span.format('Fig. {n}')}"
+            "</figure>")
+    ns, context = page_context(body)
+    book_ext.add_page_assets(ns.app, "p", "page.html", context, None)
+    numbers = re.findall(r'data-format="[^"]*">([^<]*)</span>', context["body"])
+    assert numbers == ["Figure 1.", "图 2.", "Fig. 3"]
+    assert book_ext.number_figures("<p>no figure</p>") == "<p>no figure</p>"
+
+
 def test_plotly_js_is_deferred_and_only_on_pages_with_a_figure():
     ns, context = page_context('<div class="plotly-graph-div"></div>')
     book_ext.add_page_assets(ns.app, "p", "page.html", context, None)

@@ -12,6 +12,8 @@ from plotly.subplots import make_subplots
 
 from .. import spec
 from ..analysis import stage_table, weighted_layers
+from ..i18n import text
+from ..render import with_caption
 from ..spec import ARCHS, RESNETS
 from ..style import BLOCK_LABELS, PALETTE, label, style, with_phone_variant
 
@@ -82,7 +84,7 @@ def stage_costs_figure(
     # Stacked, not side by side: the same stage axis, and readable on a narrow screen.
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.1,
                         subplot_titles=("Parameters", "Multiply-adds per image"))
-    titles = []
+    titles, shares = [], []
     for i, arch in enumerate(archs):
         rows = stage_table(arch, input_size, **options)
         name = label(arch)
@@ -105,6 +107,9 @@ def stage_costs_figure(
                                "<extra></extra>"),
                 cliponaxis=False,
             ), row=row, col=1)
+        top = max(range(len(params)), key=params.__getitem__)
+        shares.append((name, WEIGHTED_STAGES[top], params[top] / sum(params),
+                       macs[top] / sum(macs)))
         titles.append(f"{name}: parameters and multiply-adds per stage<br>"
                       f"<span style='font-size:12px'>{sum(params):,} parameters · "
                       f"{sum(macs) / 1e9:.2f} G multiply-adds per image · "
@@ -125,7 +130,13 @@ def stage_costs_figure(
                               xanchor="right",
                               y=1.13, yanchor="bottom", showactive=True)],
         )
-    return fig
+    name, stage, p_share, m_share = shares[0]
+    notice = text("In {name}, {stage} holds {params:.0%} of the parameters and does {macs:.0%} "
+                  "of the multiply-adds.").format(name=name, stage=stage, params=p_share,
+                                                   macs=m_share)
+    if len(archs) > 1:
+        notice += " " + text("The menu shows the other networks.")
+    return with_caption(fig, notice)
 
 
 def block_counts_figure(archs: Any = None) -> go.Figure:
@@ -137,7 +148,13 @@ def block_counts_figure(archs: Any = None) -> go.Figure:
     On a phone the formula moves under the network's name (``style.with_phone_variant``).
     """
     archs = RESNETS if archs is None else _archs_arg(archs)
-    return with_phone_variant(_block_counts(archs, phone=False), _block_counts(archs, phone=True))
+    fig = with_phone_variant(_block_counts(archs, phone=False), _block_counts(archs, phone=True))
+    totals = [sum(spec.resolve(a).layers) for a in archs]
+    few, many = totals.index(min(totals)), totals.index(max(totals))
+    return with_caption(fig, text(
+        "Every network has the same four stages; only the blocks per stage change, from "
+        "{few} in all in {a} to {many} in {b}.").format(
+            few=totals[few], a=label(archs[few]), many=totals[many], b=label(archs[many])))
 
 
 def _block_counts(archs: tuple[Any, ...], *, phone: bool) -> go.Figure:
