@@ -7,7 +7,11 @@ HTML's size, the first visit's transfer (raw and gzipped), first contentful pain
 cumulative layout shift until every figure is drawn and MathJax has typeset. Local server,
 so the times measure parsing and rendering on this machine, not a network.
 
-Run: `.venv/bin/python benchmarks/page_weight.py [path/to/html] [more/html ...]`; with two
+Also per page and width: axe-core's violations of impact moderate or worse (the version
+pinned in package-lock.json) and the code/output blocks wider than their box (``-v`` lists
+them).
+
+Run: `.venv/bin/python benchmarks/page_weight.py [-v] [path/to/html] [more/html ...]`; with two
 folders (e.g. the site before and after a change) it prints both, one after the other.
 
 Measured on the 2-core build machine (FCP: first contentful paint, ms; gz: KB of a first
@@ -41,8 +45,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+import json  # noqa: E402
+
 import yaml  # noqa: E402
 from browser import chromium, first_visit, serve, transfer_sizes  # noqa: E402
+from test_site_browser import AXE, AXE_RUN, WIDE_BLOCKS  # noqa: E402
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
 
@@ -53,32 +60,49 @@ def pages() -> list[str]:
 
 
 def measure(html: Path, device: dict | None) -> dict[str, tuple]:
+    """Per page: (metrics, raw bytes, gzipped bytes, axe violations of impact moderate or
+    worse, code/output blocks wider than their box)."""
     out = {}
     size = (390, 844) if device else (1280, 900)
     with serve(html) as base, chromium(**(device or {})) as context:
         for name in pages():
             seen = first_visit(context, f"{base}/{name}.html", *size)
-            seen["page"].close()
-            out[name] = (seen["metrics"], *transfer_sizes(html, seen["local"])[:2])
+            page = seen["page"]
+            page.add_script_tag(path=str(AXE))
+            bad = [v["id"] for v in page.evaluate(AXE_RUN)
+                   if v["impact"] in ("moderate", "serious", "critical")]
+            wide = page.evaluate(WIDE_BLOCKS)  # last: it opens the page's toggles
+            page.close()
+            out[name] = (seen["metrics"], *transfer_sizes(html, seen["local"])[:2], bad, wide)
     return out
 
 
-def report(html: Path) -> None:
-    print(f"\n{html}")
+def report(html: Path, verbose: bool = False) -> None:
+    version = json.loads((ROOT / "package-lock.json").read_text())[
+        "packages"]["node_modules/axe-core"]["version"]
+    print(f"\n{html}  (axe-core {version}: violations of impact moderate or worse; wide: "
+          "code/output blocks wider than their box)")
     print(f"{'page':<30}{'HTML KB':>8}{'visit KB':>9}{'gz KB':>7}{'FCP ms':>8}{'CLS':>7}"
-          f"{'phone FCP':>10}{'phone CLS':>10}")
+          f"{'phone FCP':>10}{'phone CLS':>10}{'axe':>5}{'axe ph':>7}{'wide':>5}{'wide ph':>8}")
     desktop, phone = measure(html, None), measure(html, PHONE)
     for name in pages():
-        (m, raw, zipped), p = desktop[name], phone[name][0]
+        (m, raw, zipped, bad, wide), (p, _, _, bad_p, wide_p) = desktop[name], phone[name]
         print(f"{name:<30}{(html / f'{name}.html').stat().st_size / 1e3:>8.0f}"
               f"{raw / 1e3:>9.0f}{zipped / 1e3:>7.0f}{m['fcp']:>8.0f}{m['cls']:>7.3f}"
-              f"{p['fcp']:>10.0f}{p['cls']:>10.3f}")
+              f"{p['fcp']:>10.0f}{p['cls']:>10.3f}{len(bad):>5}{len(bad_p):>7}"
+              f"{len(wide):>5}{len(wide_p):>8}")
+        if verbose:
+            for what, items in (("axe", bad), ("axe phone", bad_p), ("wide", wide),
+                                ("wide phone", wide_p)):
+                for item in items:
+                    print(f"    {what}: {item}")
 
 
 def main() -> None:
-    folders = [Path(a) for a in sys.argv[1:]] or [ROOT / "_build" / "html"]
+    verbose = "-v" in sys.argv
+    folders = [Path(a) for a in sys.argv[1:] if a != "-v"] or [ROOT / "_build" / "html"]
     for html in folders:
-        report(html)
+        report(html, verbose)
 
 
 if __name__ == "__main__":
