@@ -178,7 +178,7 @@ def add_page_assets(app: Sphinx, pagename, templatename, context, doctree) -> No
             f for f in files
             if getattr(f, "attributes", {}).get("type") != WIDGET_STATE_TYPE
             and (uses_design or not re.search(r"(sphinx-design|design-tabs)", str(f)))
-            and not is_mathjax(f)
+            and not (key == "script_files" and is_mathjax(f))
         ]
 
 
