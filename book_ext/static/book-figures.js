@@ -323,12 +323,14 @@
     }
     const shown = visibleIndices(figure.traces);
     if (shown.join() !== figure.shown.join()) {
-      // Other traces on screen (a menu's choice): draw them, then the step's layout.
+      // Other traces on screen (a menu's choice): one redraw with them and the step's
+      // layout ("annotations[3].visible" is the path annotations.3.visible).
       figure.shown = shown;
-      const drawn = Plotly.react(div, { data: plotted(figure), layout: div.layout,
-                                        config: figure.config, frames: figure.frames });
-      return Object.keys(shownLayout).length
-        ? drawn.then(() => Plotly.relayout(div, shownLayout)) : drawn;
+      for (const [key, value] of Object.entries(shownLayout)) {
+        setPath(div.layout, key.replace(/\[(\d+)\]/g, ".$1"), value);
+      }
+      return Plotly.react(div, { data: plotted(figure), layout: div.layout,
+                                 config: figure.config, frames: figure.frames });
     }
     // The same traces: restyle those of them the step changes, with their new values.
     const changed = [], shownStyle = {};
