@@ -35,6 +35,32 @@ search or sphinx-design files where unused, the article of a math page shown onc
     references                    442   564  0.000  0.000          255  240  0.000  0.000
 
 (09_cost gained figures between the two builds.)
+
+Then (2026-11-30, every page, the machine shared with other builds): formulas typeset when the
+book is built (no MathJax in the browser, nothing hidden while it runs), numbered figure
+captions, code and outputs that fit at 1280 px. axe-core 4.14.1 finds no violation of impact
+moderate or worse on any page at either width; no code or output block is wider than its
+box at 1280 px (on a phone, tables and code scroll in their own box: 7-42 blocks a page).
+
+    page                  gz   FCP   CLS  phone FCP  phone CLS
+    intro                198   344  0.000       524     0.000
+    01_whole_picture     723   448  0.000       528     0.000
+    02_stem              722   552  0.000       452     0.000
+    03_stages            720   520  0.000       248     0.000
+    04_blocks            731   416  0.000       832     0.000
+    05_skip_connections  748   640  0.000       296     0.000
+    06_explorer          690   744  0.003       452     0.000
+    07_table1            717   552  0.000       284     0.000
+    08_myths             725   416  0.000       392     0.000
+    09_cost              716   508  0.000       424     0.000
+    10_structure         674   320  0.000       240     0.000
+    11_terminology       171   596  0.000       432     0.000
+    12_depth             696   444  0.000       420     0.000
+    13_training          728   432  0.000       400     0.000
+    14_build             148   284  0.000       264     0.000
+    15_family            716   432  0.000       288     0.000
+    glossary             204   524  0.000       460     0.000
+    references           257   380  0.000       340     0.000
 """
 
 from __future__ import annotations
