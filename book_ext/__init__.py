@@ -9,10 +9,12 @@ What the extension does, one function each (every function says why):
 
 - ``configure``: serve plotly.js's cartesian bundle and MathJax from ``_static/``; let the
   chapters' kernels know they run inside the book build.
-- ``add_page_assets``: load plotly.js (deferred) and the figure loader only on pages with a
-  figure; the article of a page with math shown once it is typeset; sphinx-design's files
-  only on pages with its components; no widget state.
-- ``copy_mathjax`` and ``write_icons``, after the pages are written: MathJax's runtime files,
+- ``add_page_assets``: number the page's figures (``number_figures``); load plotly.js
+  (deferred) and the figure loader only on pages with a figure; the stylesheet of the
+  typeset formulas (and no MathJax script) on pages with math; sphinx-design's files only on
+  pages with its components; no widget state.
+- ``copy_mathjax``, ``render_math`` and ``write_icons``, after the pages are written:
+  MathJax's fonts and every formula typeset into the pages (no MathJax runs in the browser),
   and ``icons.css`` with exactly the Font Awesome icons the pages use, drawn from the SVG
   files of the pinned ``@fortawesome/fontawesome-free`` package.
 - ``portable_roles``, as each notebook is read: the chapters' citation and glossary links
@@ -36,6 +38,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 from urllib.parse import quote
 
@@ -62,7 +65,9 @@ PLOTLY_BUNDLE_TRACES = frozenset({
 })
 PLOTLY_DIV_CLASS = "plotly-graph-div"
 FIGURES_JS = "book-figures.js"  # draws each figure from its JSON; follows light/dark mode
-MATH_READY_JS = "math-ready.js"  # inlined on pages with math
+MATH_CLASS = 'class="math notranslate nohighlight'  # how Sphinx marks a formula
+RENDER_MATH_JS = HERE / "render_math.js"  # typesets every formula at build time (Node)
+MATH_CSS = "mathjax-chtml.css"  # _static/: the typeset formulas' stylesheet
 CSS_FILE = "resnet-book.css"
 ICONS_CSS = "icons.css"
 FONTAWESOME = NODE_MODULES / "@fortawesome" / "fontawesome-free"
@@ -70,10 +75,9 @@ FONTAWESOME = NODE_MODULES / "@fortawesome" / "fontawesome-free"
 MATHJAX = NODE_MODULES / "mathjax" / "es5"
 MATHJAX_DIR = "mathjax"  # -> _static/mathjax/
 MATHJAX_ENTRY = "tex-chtml.js"
-#: What tex-chtml.js loads at run time (fonts, TeX extensions, menu, accessibility); the other
-#: combined bundles (SVG output, MathML input, ...) are never used and are not copied.
-MATHJAX_KEEP = (MATHJAX_ENTRY, "output/chtml/fonts/woff-v2", "input/tex/extensions", "ui",
-                "a11y", "sre")
+#: What the pages need of MathJax at run time: only the fonts of the formulas, which
+#: ``render_math`` typesets when the book is built (no MathJax script runs in the browser).
+MATHJAX_KEEP = ("output/chtml/fonts/woff-v2",)
 
 WIDGET_STATE_TYPE = "application/vnd.jupyter.widget-state+json"
 BOOK_BUILD_ENV = "RESNET_BOOK_BUILD"  # read by resnet_lib.render.in_book_build()
@@ -104,6 +108,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", add_page_assets, priority=900)
     app.connect("html-page-context", add_language_switch)
     app.connect("build-finished", copy_mathjax)
+    app.connect("build-finished", render_math)
     app.connect("build-finished", write_icons)
     app.add_css_file(CSS_FILE)
     app.add_css_file(ICONS_CSS)
@@ -209,16 +214,17 @@ def add_page_assets(app: Sphinx, pagename, templatename, context, doctree) -> No
       ``defer``: the text paints before plotly.js has loaded, and the figures (a ``<div>``
       of reserved height plus the figure as JSON, see ``resnet_lib.render``) are drawn by
       ``book-figures.js`` once it has.
-    - ``math-ready.js``, inlined, on pages with math: the article shows once MathJax has
-      typeset it (no reflow under the reader's eyes), at most 1.5 s after load.
+    - on pages with math: the stylesheet of the formulas, which ``render_math`` typesets when
+      the book is built, and no MathJax script (the text paints with its formulas laid out:
+      no reflow, no layout shift, nothing hidden while a script typesets).
     - sphinx-design adds its CSS and JS to every page; kept only where a page has one of its
       components (``sd-`` classes).
     - myst-nb embeds the ipywidgets state in pages whose (removed) outputs held widgets; the
       book loads no widget manager (``nb_ipywidgets_js: {}``), so that JSON is dead weight.
     """
-    body = context.get("body", "")
-    if 'class="math notranslate' in body:
-        app.add_js_file(None, body=(OWN_STATIC / MATH_READY_JS).read_text(encoding="utf8"))
+    body = context["body"] = number_figures(context.get("body", ""))
+    if MATH_CLASS in body:
+        app.add_css_file(MATH_CSS)
     if PLOTLY_DIV_CLASS in body:
         app.add_js_file(PLOTLY_JS, loading_method="defer")
         app.add_js_file(FIGURES_JS, loading_method="defer")
@@ -231,6 +237,7 @@ def add_page_assets(app: Sphinx, pagename, templatename, context, doctree) -> No
             f for f in files
             if getattr(f, "attributes", {}).get("type") != WIDGET_STATE_TYPE
             and (uses_design or not re.search(r"(sphinx-design|design-tabs)", str(f)))
+            and not (key == "script_files" and is_mathjax(f))
         ]
 
 
@@ -261,15 +268,60 @@ def add_language_switch(app: Sphinx, pagename, templatename, context, doctree) -
         "hreflang": info["hreflang"], "label": info["label"], "title": info["title"],
     }
 
+#: The empty number of a figure's caption, as ``resnet_lib.render`` writes it.
+FIGURE_NUMBER = re.compile(r'<span class="figure-number" data-format="([^"]*)"></span>')
+
+
+def number_figures(body: str) -> str:
+    """Number the figures of a page 1, 2, ... in the order they appear: each caption's
+    ``<span class="figure-number" data-format="Figure {n}.">`` gets its text ("Figure 1.").
+    The format comes from the chapter's kernel, in the chapter's language."""
+    count = 0
+
+    def number(match: re.Match) -> str:
+        nonlocal count
+        count += 1
+        label = match.group(1).replace("{n}", str(count))
+        return match.group(0).replace("></span>", f">{label}</span>")
+
+    return FIGURE_NUMBER.sub(number, body)
+
+
+def is_mathjax(asset: object) -> bool:
+    """A script of MathJax's that Sphinx adds to pages with math (the script, its config)."""
+    body = str(getattr(asset, "attributes", {}).get("body", "") or "")
+    return "mathjax" in str(asset).lower() or "MathJax" in body
+
+
+def render_math(app: Sphinx, exception: Exception | None) -> None:
+    """Typeset every formula of the written pages with MathJax in Node (``render_math.js``):
+    CommonHTML with a hidden MathML copy for screen readers, written into the pages, and
+    ``_static/mathjax-chtml.css``. A formula MathJax cannot parse fails the build."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    pages = sorted(str(p) for p in outdir.rglob("*.html")
+                   if MATH_CLASS in p.read_text(encoding="utf8", errors="ignore"))
+    node = shutil.which("node")
+    if node is None:
+        raise ExtensionError("book_ext: Node.js (`node`) is needed to typeset the book's math; "
+                             "install it (it comes with npm)")
+    done = subprocess.run([node, str(RENDER_MATH_JS), str(NODE_MODULES),
+                           str(outdir / "_static" / MATH_CSS), *pages],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise ExtensionError(f"book_ext: typesetting the math failed:\n{done.stderr.strip()}")
+
 
 def copy_mathjax(app: Sphinx, exception: Exception | None) -> None:
-    """Copy MathJax's runtime files into ``_static/mathjax/`` (Sphinx would load it from a
-    CDN otherwise). Skipped when that version is already there."""
+    """Copy MathJax's fonts into ``_static/mathjax/``: the typeset formulas use them. Skipped
+    when that version is already there."""
     if exception is not None or app.builder.format != "html":
         return
     target = Path(app.outdir) / "_static" / MATHJAX_DIR
     version = npm_version("mathjax")
     stamp = target / ".version"
+    version = f"{version} {' '.join(MATHJAX_KEEP)}"  # a different set is copied afresh
     if stamp.is_file() and stamp.read_text().strip() == version:
         return
     shutil.rmtree(target, ignore_errors=True)

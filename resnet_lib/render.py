@@ -68,11 +68,13 @@ import re
 import sys
 from html import escape
 
+import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.basedatatypes import BaseFigure
 from plotly.io.base_renderers import ExternalRenderer, MimetypeRenderer
 from plotly.io.json import to_json_plotly
 
+from .i18n import text
 from .style import wrap_text
 
 #: Name under which the book's renderer is registered in ``plotly.io.renderers``.
@@ -103,6 +105,13 @@ PLOTLY_CONFIG = {
     "doubleClick": False,
     "showTips": False,
 }
+
+#: Key of ``layout.meta`` that holds a figure's caption (see ``with_caption``).
+CAPTION_KEY = "caption"
+#: Classes of the ``<figure>`` the renderer writes and of its number's ``<span>``, which
+#: ``book_ext`` fills in page order from its ``data-format`` ("Figure {n}." in English).
+FIGURE_CLASS = "book-figure"
+FIGURE_NUMBER_CLASS = "figure-number"
 
 #: plotly's own default figure height (px), reserved for a figure that sets none.
 DEFAULT_HEIGHT = 450
@@ -135,6 +144,7 @@ class BookRenderer(MimetypeRenderer):
         data = fig_dict.get("data") or []
         meta = dict(layout.get("meta") or {}) if isinstance(layout.get("meta"), dict) else {}
         phone = meta.pop("phone", None) or {"layout": phone_layout(layout)}
+        notice = meta.pop(CAPTION_KEY, None)
         if "meta" in layout:
             layout["meta"] = meta or None
             if layout["meta"] is None:
@@ -153,16 +163,26 @@ class BookRenderer(MimetypeRenderer):
         div_id = f"fig-{hashlib.sha1(payload.encode()).hexdigest()[:12]}-{_figure_count}"
         height = layout.get("height") or DEFAULT_HEIGHT
         phone_height = phone["layout"].get("height") or height
-        # Named for screen readers: role="figure" (its controls stay reachable, unlike
-        # role="img") labelled with the figure's title. Its height is reserved, on a phone
-        # the phone layout's (resnet-book.css), so nothing below it moves when plotly.js
-        # (deferred) draws it.
-        label = escape(figure_title(fig_dict) or describe(fig_dict), quote=True)
+        # A real <figure>: its <figcaption> (a number, then one sentence on what to notice)
+        # names it for screen readers. The plot itself is a group named by the figure's title
+        # (its mode-bar button stays reachable, unlike in role="img"). The plot's height is
+        # reserved, on a phone the phone layout's (resnet-book.css), so nothing below it
+        # moves when plotly.js (deferred) draws it. The number is written by book_ext when
+        # the page is written (``FIGURE_NUMBER_CLASS``): figures are numbered 1, 2, ... per
+        # page, in the order they appear.
+        title = figure_title(fig_dict)
+        label = escape(title or describe(fig_dict), quote=True)
+        number = escape(text("Figure {n}."), quote=True)
+        caption = escape(notice or title or describe(fig_dict))
         html = (
-            f'<div id="{div_id}" class="plotly-graph-div" role="figure" aria-label="{label}" '
+            f'<figure class="{FIGURE_CLASS}">\n'
+            f'<div id="{div_id}" class="plotly-graph-div" role="group" aria-label="{label}" '
             f'style="--fig-height:{int(height)}px; --fig-height-phone:{int(phone_height)}px; '
             f'width:100%;"></div>\n'
             f'<script type="application/json" data-plotly-for="{div_id}">{payload}</script>\n'
+            f'<figcaption><span class="{FIGURE_NUMBER_CLASS}" data-format="{number}"></span> '
+            f'{caption}</figcaption>\n'
+            f'</figure>\n'
         )
         return {"text/html": html, "text/plain": describe(fig_dict)}
 
@@ -265,6 +285,31 @@ def book_layout(layout: dict) -> dict:
         axis["fixedrange"] = True
         layout[key] = axis
     return layout
+
+
+def with_caption(fig: go.Figure, notice: str) -> go.Figure:
+    """Give ``fig`` its caption: one sentence on what the reader should notice in it.
+
+    Kept in ``layout.meta["caption"]`` (beside a phone variant, if any); the book's
+    renderer writes it as the ``<figcaption>`` of the figure, after the figure's number.
+    ``notice`` is text the reader sees: pass it through ``resnet_lib.i18n.text``.
+    """
+    if not isinstance(fig, BaseFigure):
+        raise TypeError(f"with_caption(): fig must be a go.Figure, got {type(fig).__name__}")
+    if not isinstance(notice, str) or not notice.strip():
+        raise ValueError(f"with_caption(): notice must be a non-empty sentence, got {notice!r}")
+    meta = fig.layout.meta
+    meta = dict(meta) if isinstance(meta, dict) else {}
+    meta[CAPTION_KEY] = " ".join(notice.split())
+    fig.update_layout(meta=meta)
+    return fig
+
+
+def figure_caption(fig_dict: dict | BaseFigure) -> str:
+    """The caption ``with_caption`` gave a figure ('' if none)."""
+    fig_dict = _figure_dict(fig_dict, "figure_caption")
+    meta = (fig_dict.get("layout") or {}).get("meta")
+    return meta.get(CAPTION_KEY, "") if isinstance(meta, dict) else ""
 
 
 def _figure_dict(fig_dict: object, name: str) -> dict:

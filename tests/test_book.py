@@ -221,24 +221,25 @@ def test_no_page_inlines_plotly_js(built_book):
         assert "* plotly.js v" not in text, f"{page} inlines plotly.js"
 
 
-def test_mathjax_is_local_and_only_on_pages_with_math(built_book):
+def test_math_is_typeset_at_build_time_and_no_page_loads_mathjax(built_book):
+    """book_ext.render_math typesets every formula into the pages (CommonHTML plus MathML
+    for screen readers); no page runs MathJax, and the formulas' stylesheet and fonts are
+    local."""
     html = built_book.html
     pages_with_math = 0
     for page in site_pages(html):
         page_soup = soup(page)
-        has_math = bool(page_soup.select(".math"))
-        mathjax = [
-            s["src"]
-            for s in page_soup.find_all("script", src=True)
-            if "mathjax" in s["src"].lower()
-        ]
-        if has_math:
+        scripts = [s.get("src", "") + s.get_text() for s in page_soup.find_all("script")]
+        assert not [s for s in scripts if "mathjax" in s.lower()], f"{page} runs MathJax"
+        formulas = page_soup.select(".math")
+        if formulas:
             pages_with_math += 1
-            assert len(mathjax) == 1, f"{page}: {mathjax}"
-            assert local_target(page, mathjax[0]).is_file(), f"{page}: {mathjax[0]} missing"
-        else:
-            assert not mathjax, f"{page} loads MathJax without any math"
-    assert pages_with_math, "no page has math; the MathJax set-up is untested"
+            untypeset = [str(f)[:80] for f in formulas if not f.select_one("mjx-container")]
+            assert not untypeset, f"{page}: {untypeset}"
+            css = [link["href"] for link in page_soup.find_all("link", href=True)
+                   if "mathjax-chtml.css" in link["href"]]
+            assert len(css) == 1 and local_target(page, css[0]).is_file(), f"{page}: {css}"
+    assert pages_with_math, "no page has math; the math set-up is untested"
     fonts = list((html / "_static" / "mathjax" / "output" / "chtml" / "fonts").rglob("*.woff"))
     assert fonts, "MathJax's fonts were not copied"
 

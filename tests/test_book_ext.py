@@ -67,14 +67,14 @@ def test_mathjax_is_copied_from_node_modules_once_per_version(tmp_path):
     app = SimpleNamespace(outdir=str(tmp_path), builder=SimpleNamespace(format="html"))
     book_ext.copy_mathjax(app, None)
     target = tmp_path / "_static" / book_ext.MATHJAX_DIR
-    entry = (book_ext.MATHJAX / "tex-chtml.js").read_bytes()
-    assert (target / "tex-chtml.js").read_bytes() == entry
-    assert list((target / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
-    assert not (target / "tex-svg.js").exists()  # the bundles tex-chtml.js never loads
-    assert (target / ".version").read_text().strip() == book_ext.npm_version("mathjax")
-    (target / "tex-chtml.js").write_text("edited")  # same version: left alone
+    fonts = target / "output" / "chtml" / "fonts" / "woff-v2"
+    assert list(fonts.glob("*.woff"))
+    assert not (target / "tex-chtml.js").exists()  # formulas are typeset at build time
+    assert (target / ".version").read_text().startswith(book_ext.npm_version("mathjax"))
+    font = next(fonts.glob("*.woff"))
+    font.write_text("edited")  # same version: left alone
     book_ext.copy_mathjax(app, None)
-    assert (target / "tex-chtml.js").read_text() == "edited"
+    assert font.read_text() == "edited"
 
 
 def page_context(body: str) -> tuple[SimpleNamespace, dict]:
@@ -88,6 +88,18 @@ def page_context(body: str) -> tuple[SimpleNamespace, dict]:
     return SimpleNamespace(app=app, added=added), context
 
 
+def test_figures_are_numbered_in_page_order_in_the_pages_language():
+    span = '<span class="figure-number" data-format="{}"></span>'
+    body = (f"<p>a</p><figure>{span.format('Figure {n}.')} one</figure><p>b</p>"
+            f"<figure>{span.format('图 {n}.')} two</figure><figure>{span.format('Fig. {n}')}"
+            "</figure>")
+    ns, context = page_context(body)
+    book_ext.add_page_assets(ns.app, "p", "page.html", context, None)
+    numbers = re.findall(r'data-format="[^"]*">([^<]*)</span>', context["body"])
+    assert numbers == ["Figure 1.", "图 2.", "Fig. 3"]
+    assert book_ext.number_figures("<p>no figure</p>") == "<p>no figure</p>"
+
+
 def test_plotly_js_is_deferred_and_only_on_pages_with_a_figure():
     ns, context = page_context('<div class="plotly-graph-div"></div>')
     book_ext.add_page_assets(ns.app, "p", "page.html", context, None)
@@ -98,14 +110,47 @@ def test_plotly_js_is_deferred_and_only_on_pages_with_a_figure():
     assert ns.added == []
 
 
-def test_pages_with_math_wait_for_mathjax_before_showing_the_article():
+def test_pages_with_math_load_the_formulas_stylesheet_and_no_mathjax_script():
     ns, context = page_context('<span class="math notranslate nohighlight">\\(x\\)</span>')
+    mathjax = type("JS", (str,), {"attributes": {}})("mathjax/tex-chtml.js")
+    config = type("JS", (str,), {"attributes": {"body": "window.MathJax = {}"}})("")
+    context["script_files"] += [mathjax, config]
+    ns.app.add_css_file = lambda name, **kw: context["css_files"].append(name)  # as Sphinx
     book_ext.add_page_assets(ns.app, "p", "page.html", context, None)
-    [(name, options)] = ns.added
-    assert name is None and "math-pending" in options["body"]  # inline: runs before paint
-    assert "setTimeout(show, 1500)" in options["body"]  # never hidden for long
-    css = (book_ext.OWN_STATIC / book_ext.CSS_FILE).read_text()
-    assert re.search(r"html\.math-pending \.bd-article \{\s*visibility: hidden;", css)
+    assert ns.added == [] and book_ext.MATH_CSS in context["css_files"]
+    assert not any(book_ext.is_mathjax(f) for f in context["script_files"])
+    assert "_static/doctools.js" in context["script_files"]  # other scripts stay
+
+
+def test_render_math_typesets_every_formula_at_build_time(tmp_path):
+    """Inline and display math (with an equation number) become MathJax's CommonHTML with a
+    MathML copy for screen readers; the TeX is kept for a later build; a second run changes
+    nothing; the stylesheet has the characters used; bad TeX fails the build."""
+    (tmp_path / "_static").mkdir()
+    page = tmp_path / "p.html"
+    page.write_text(
+        '<p>A <span class="math notranslate nohighlight">\\(a &lt; b_i\\)</span>.</p>\n'
+        '<div class="math notranslate nohighlight" id="eq-1">\n<span class="eqno">(1)'
+        '<a class="headerlink" href="#eq-1">#</a></span>\\[y = \\mathcal{F}(x) + x\\]</div>\n'
+        '<div class="math notranslate nohighlight">\n'
+        '\\begin{align}a &amp;= b \\\\ c &amp;= d\\end{align}</div>\n',
+        encoding="utf8")
+    app = SimpleNamespace(outdir=str(tmp_path), builder=SimpleNamespace(format="html"))
+    book_ext.render_math(app, None)
+    html = page.read_text(encoding="utf8")
+    assert html.count("<mjx-container") == 3 and "\\(" not in html and "\\[" not in html
+    assert html.count('display="true"') >= 2  # the two display formulas
+    assert "<mo>&lt;</mo>" in html and "<mi>y</mi>" in html  # MathML for screen readers
+    assert '<span class="eqno">(1)' in html  # the equation number stays
+    assert 'data-tex="a &lt; b_i"' in html
+    css = (tmp_path / "_static" / book_ext.MATH_CSS).read_text()
+    assert "mjx-container" in css and "MathJax_Main-Regular.woff" in css
+    book_ext.render_math(app, None)
+    assert page.read_text(encoding="utf8") == html
+    assert (tmp_path / "_static" / book_ext.MATH_CSS).read_text() == css
+    page.write_text('<span class="math notranslate nohighlight">\\(\\frac{a\\)</span>')
+    with pytest.raises(ExtensionError, match="frac"):
+        book_ext.render_math(app, None)
 
 
 def test_sphinx_design_and_widget_state_only_where_used():

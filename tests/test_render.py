@@ -53,7 +53,53 @@ def test_book_renderer_emits_the_figure_as_data_without_any_script_code():
     assert spec["data"][0]["type"] == "bar" and spec["data"][0]["y"] == [1, 2]
     assert bundle["text/plain"] == "<plotly Figure 'Two bars' (1 bar trace)>"
     div = html.select_one(f"div.{PLOTLY_DIV}")
-    assert div["role"] == "figure" and div["aria-label"] == "Two bars"
+    assert div["role"] == "group" and div["aria-label"] == "Two bars"
+
+
+def test_a_figure_is_a_figure_element_with_its_caption():
+    """<figure>: the plot, then a <figcaption> (an empty number that book_ext fills, then the
+    caption given with with_caption; the title when a figure has none)."""
+    fig = render.with_caption(small_figure(), "Notice  that b is\ntwice a.")
+    html, spec = rendered(fig)
+    figure = html.find("figure")
+    assert html.find_all(recursive=False) == [figure]  # the whole output is the figure
+    assert figure.select_one(f"div.{PLOTLY_DIV}") is not None
+    caption = figure.find_all(recursive=False)[-1]
+    assert caption.name == "figcaption"
+    number = caption.select_one("span.figure-number")
+    assert number.get_text() == "" and number["data-format"] == "Figure {n}."
+    assert caption.get_text(" ", strip=True) == "Notice that b is twice a."
+    assert "caption" not in (spec["layout"].get("meta") or {})  # not sent twice
+    html, _ = rendered(small_figure())
+    assert html.find("figcaption").get_text(" ", strip=True) == "Two bars"
+
+
+def test_caption_text_is_escaped_and_in_the_current_language(monkeypatch):
+    from resnet_lib import i18n
+
+    monkeypatch.setitem(i18n.ZH, "Figure {n}.", "图 {n}.")
+    fig = render.with_caption(small_figure(), "a < b & c")
+    assert "a &lt; b &amp; c" in render.BookRenderer().to_mimebundle(fig.to_dict())["text/html"]
+    i18n.set_language("zh")
+    try:
+        html, _ = rendered(fig)
+    finally:
+        i18n.set_language("en")
+    assert html.select_one("span.figure-number")["data-format"] == "图 {n}."
+
+
+def test_with_caption_keeps_the_phone_variant_and_checks_its_arguments():
+    from resnet_lib.style import with_phone_variant
+
+    fig = with_phone_variant(small_figure(), small_figure(height=700))
+    render.with_caption(fig, "One sentence.")
+    assert render.figure_caption(fig) == "One sentence."
+    assert fig.layout.meta["phone"]["layout"]["height"] == 700
+    assert render.figure_caption(small_figure()) == ""
+    with pytest.raises(ValueError, match="notice"):
+        render.with_caption(small_figure(), "  ")
+    with pytest.raises(TypeError, match="fig"):
+        render.with_caption({"data": []}, "One sentence.")
 
 
 def test_the_figure_json_cannot_close_its_script_element():

@@ -139,9 +139,20 @@ def page_facts(page) -> dict:
                                           || getComputedStyle(i).webkitMaskImage;
                                 return !m || m === 'none';
                              }).map(i => i.className),
-          unlabelledFigures: figs.filter(d => !(d.getAttribute('role') === 'figure'
+          unlabelledFigures: figs.filter(d => !(d.getAttribute('role') === 'group'
               && (d.getAttribute('aria-label') || '').length > 10
               && d.layout && d.layout.title && d.layout.title.text)).length,
+          // each figure is a <figure> whose <figcaption> is its accessible name and reads
+          // "Figure N. <one sentence>"
+          captions: figs.map(d => {
+            const figure = d.closest('figure');
+            const caption = figure && figure.querySelector(':scope > figcaption');
+            return caption ? {text: caption.textContent.replace(/\\s+/g, ' ').trim(),
+                              visible: caption.checkVisibility()
+                                       && caption.getBoundingClientRect().height > 0,
+                              figures: figure.querySelectorAll('.plotly-graph-div').length}
+                           : null;
+          }),
           modebarButtons: Array.from(document.querySelectorAll('.modebar-btn'))
                              .map(b => b.getAttribute('data-title')),
           offers: offers,
@@ -176,6 +187,7 @@ def test_page_as_a_reader_sees_it(site, request, name, device):
     assert facts["h1"] == 1, (where, f"{facts['h1']} h1 elements")
     assert not facts["undrawnIcons"], (where, "icons without a shape", facts["undrawnIcons"])
     assert facts["unlabelledFigures"] == 0, (where, "figures without a title or caption")
+    check_captions(where, facts["captions"])
     index = toc_index(name)
     assert facts["prev"] == (index > 0), (where, "link to the previous page")
     assert facts["next"] == (index < len(PAGES) - 1), (where, "link to the next page")
@@ -186,6 +198,80 @@ def test_page_as_a_reader_sees_it(site, request, name, device):
     assert facts["searchBoxes"] == (1 if device == "desktop" else 0), (
         where, f"{facts['searchBoxes']} search boxes")
     page.close()
+
+
+CAPTION = re.compile(r"^Figure (\d+)\. (\S.{20,})$")
+
+
+def check_captions(where: str, captions: list[dict | None]) -> None:
+    """Every figure on a page has its own visible caption, "Figure N. " and then a
+    sentence, numbered 1, 2, ... in the order of the page."""
+    assert all(captions), (where, "figures without a <figure>/<figcaption>", captions)
+    numbers = []
+    for caption in captions:
+        match = CAPTION.match(caption["text"])
+        assert match, (where, "a caption that is not 'Figure N. <sentence>'", caption)
+        assert caption["visible"] and caption["figures"] == 1, (where, caption)
+        numbers.append(int(match.group(1)))
+    assert numbers == list(range(1, len(captions) + 1)), (where, numbers)
+
+
+def test_caption_check_fails_on_bad_captions():
+    good = {"text": "Figure 1. A sentence that says what to notice.", "visible": True,
+            "figures": 1}
+    check_captions("p", [good, {**good, "text": "Figure 2. Another one, long enough."}])
+    for bad in ([None], [{**good, "text": "Figure 1."}], [{**good, "visible": False}],
+                [good, good], [{**good, "text": "Figure 2. Out of order, and long enough."}]):
+        with pytest.raises(AssertionError):
+            check_captions("p", bad)
+
+
+def test_every_figure_in_the_book_has_a_numbered_caption(site):
+    """In the built HTML (before any script runs): each figure's <figcaption> starts with
+    its number, 1..n per page in order, followed by a sentence."""
+    from bs4 import BeautifulSoup
+
+    base, html = site
+    total = 0
+    for name in PAGES:
+        soup = BeautifulSoup((html / f"{name}.html").read_text(encoding="utf8"), "html.parser")
+        figs = soup.select("div.plotly-graph-div")
+        captions = []
+        for div in figs:
+            figure = div.find_parent("figure")
+            caption = figure.find("figcaption", recursive=False) if figure else None
+            captions.append(None if caption is None else {
+                "text": " ".join(caption.get_text(" ").split()), "visible": True,
+                "figures": len(figure.select("div.plotly-graph-div"))})
+        check_captions(name, captions)
+        total += len(figs)
+    assert total >= 20, f"only {total} figures in the book"
+
+
+#: Code and output blocks of the article wider than their box (the reader would have to scroll
+#: sideways to see all of them): what each is and how many pixels it hides. Blocks inside a
+#: closed toggle are measured once opened.
+WIDE_BLOCKS = """() => {
+  document.querySelectorAll('article details').forEach(d => { d.open = true; });
+  const blocks = document.querySelectorAll(
+      'article div.cell_input pre, article div.cell_output pre, '
+      + 'article div.cell_output div.output.text_html');
+  return Array.from(blocks).filter(e => e.checkVisibility() && e.clientWidth > 0
+                                        && e.scrollWidth > e.clientWidth + 1)
+    .map(e => ({kind: e.closest('.cell_input') ? 'code' : 'output', hidden:
+                e.scrollWidth - e.clientWidth, text: e.textContent.trim().slice(0, 90)}));
+}"""
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_code_and_outputs_fit_their_box_on_a_desktop(site, desktop, name):
+    """At 1280 px no code cell and no printed output needs sideways scrolling: the key line
+    of a result is never hidden to the right."""
+    base, html = site
+    page = first_visit(desktop, f"{base}/{name}.html")["page"]
+    wide = page.evaluate(WIDE_BLOCKS)
+    page.close()
+    assert not wide, (name, f"{len(wide)} blocks wider than their box", wide)
 
 
 @pytest.mark.parametrize("name", PAGES)

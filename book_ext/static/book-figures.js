@@ -264,48 +264,92 @@
       .replace(/[:\s]+$/, "");
   }
 
-  // Apply one step (method + args). Traces that are hidden take their new values directly,
-  // without a redraw; only the visible ones are redrawn (a slider step of the explorer
-  // changes 48 traces, of which 3 are on screen).
-  function apply(div, method, args) {
+  // Only the traces on screen are handed to plotly.js. A figure with a menu holds every
+  // choice's traces (the explorer: 16 networks x 4 traces, of which 4 are shown), and
+  // plotly.js re-derives the defaults of every trace it holds, shown or not, on each redraw:
+  // most of a slider step's time went there. `figure.traces` keeps every trace's current
+  // values (the steps write into it), `figure.shown` the original indices of the traces in
+  // the plot, in order.
+  function setPath(target, key, value) {
+    const path = key.split(".");
+    for (const part of path.slice(0, -1)) target = target[part] = target[part] || {};
+    target[path[path.length - 1]] = value;
+  }
+
+  // A step's value for trace `t`, given as plotly.js's restyle takes it: one value for
+  // every trace, or an array with one entry per trace (per listed trace with `indices`).
+  function valueFor(value, t, k, indices) {
+    if (!Array.isArray(value)) return value;
+    return indices ? value[k % value.length] : value[t % value.length];
+  }
+
+  function visibleIndices(traces) {
+    return traces.map((t, i) => (t.visible === false ? -1 : i)).filter((i) => i >= 0);
+  }
+
+  // The traces to hand to plotly.js: the shown ones, each prepared for the current theme.
+  function plotted(figure) {
+    return figure.shown.map((i) => figure.prepare(figure.traces[i], i));
+  }
+
+  // Apply one step (method + args), as plotly.js's own control would have.
+  function apply(figure, method, args) {
+    const div = figure.div;
     if (method === "skip") return Promise.resolve();
     // A step that changes the figure's height (a menu of networks of different depths)
     // resizes its box too, so the figure never overlaps the text below it.
     const layoutArgs = method === "relayout" ? args[0] : method === "update" ? args[1] : null;
     if (layoutArgs && layoutArgs.height) div.style.height = `${layoutArgs.height}px`;
-    if ((method === "update" || method === "restyle") && Array.isArray(args[2])) {
-      const [style, relayout, indices] = args;
-      const shown = [], shownStyle = {};
-      for (const key of Object.keys(style)) shownStyle[key] = [];
-      indices.forEach((trace, k) => {
-        const visible = div.data[trace] && div.data[trace].visible !== false;
-        if (visible) {
-          shown.push(trace);
-          for (const key of Object.keys(style)) shownStyle[key].push(style[key][k]);
-          return;
-        }
-        for (const key of Object.keys(style)) {
-          const path = key.split(".");
-          let target = div.data[trace];
-          for (const part of path.slice(0, -1)) target = target[part] = target[part] || {};
-          target[path[path.length - 1]] = style[key][k];
-        }
-      });
-      // Likewise for the layout: a hidden annotation takes its new text without a redraw.
-      const shownLayout = {};
-      for (const [key, value] of Object.entries(relayout || {})) {
-        const note = /^annotations\[(\d+)\]\.(\w+)$/.exec(key);
-        const target = note && div.layout.annotations && div.layout.annotations[+note[1]];
-        if (target && target.visible === false && note[2] !== "visible") {
-          target[note[2]] = value;
-        } else {
-          shownLayout[key] = value;
-        }
+    if (method !== "update" && method !== "restyle") return Plotly[method](div, ...args);
+    const style = args[0] || {};
+    const indices = Array.isArray(args[2]) ? args[2]
+      : Number.isInteger(args[2]) ? [args[2]] : null;
+    const targets = indices || figure.traces.map((_, i) => i);
+    targets.forEach((t, k) => {
+      for (const [key, value] of Object.entries(style)) {
+        setPath(figure.traces[t], key, valueFor(value, t, k, indices));
       }
-      if (method === "update") return Plotly.update(div, shownStyle, shownLayout, shown);
-      return Plotly.restyle(div, shownStyle, shown);
+    });
+    // Likewise for the layout: a hidden annotation takes its new text without a redraw.
+    const shownLayout = {};
+    for (const [key, value] of Object.entries((method === "update" && args[1]) || {})) {
+      const note = /^annotations\[(\d+)\]\.(\w+)$/.exec(key);
+      const target = note && div.layout.annotations && div.layout.annotations[+note[1]];
+      if (target && target.visible === false && note[2] !== "visible") {
+        target[note[2]] = value;
+      } else {
+        shownLayout[key] = value;
+      }
     }
-    return Plotly[method](div, ...args);
+    const shown = visibleIndices(figure.traces);
+    if (shown.join() !== figure.shown.join()) {
+      // Other traces on screen (a menu's choice): one redraw with them and the step's
+      // layout ("annotations[3].visible" is the path annotations.3.visible).
+      figure.shown = shown;
+      for (const [key, value] of Object.entries(shownLayout)) {
+        setPath(div.layout, key.replace(/\[(\d+)\]/g, ".$1"), value);
+      }
+      return Plotly.react(div, { data: plotted(figure), layout: div.layout,
+                                 config: figure.config, frames: figure.frames });
+    }
+    // The same traces: restyle those of them the step changes, with their new values.
+    const changed = [], shownStyle = {};
+    for (const key of Object.keys(style)) shownStyle[key] = [];
+    figure.shown.forEach((t, position) => {
+      if (!targets.includes(t)) return;
+      changed.push(position);
+      for (const key of Object.keys(style)) {
+        let value = figure.traces[t];
+        for (const part of key.split(".")) value = value === undefined ? value : value[part];
+        shownStyle[key].push(value);
+      }
+    });
+    if (!changed.length) {
+      return Object.keys(shownLayout).length ? Plotly.relayout(div, shownLayout)
+        : Promise.resolve();
+    }
+    if (method === "update") return Plotly.update(div, shownStyle, shownLayout, changed);
+    return Plotly.restyle(div, shownStyle, changed);
   }
 
   function buildControls(figure) {
@@ -335,7 +379,7 @@
       select.addEventListener("change", () => {
         state.index = Number(select.value);
         const item = state.items[state.index];
-        apply(div, item.method, item.args);
+        apply(figure, item.method, item.args);
       });
       field.append(text, select);
       box.appendChild(field);
@@ -371,7 +415,7 @@
         pending = true;
         requestAnimationFrame(() => {
           const item = state.items[state.index];
-          figure.busy = apply(div, item.method, item.args).then(() => { pending = false; });
+          figure.busy = apply(figure, item.method, item.args).then(() => { pending = false; });
         });
       });
       field.append(text, range, out);
@@ -403,18 +447,25 @@
     const layout = withoutControls(dark ? darkLayout(spec.layout, c, table) : spec.layout);
     const plotColour = opaque(layout.plot_bgcolor) ? layout.plot_bgcolor
       : (dark ? c.plot : "#ffffff");
-    const data = (dark ? darkData(spec.data, spec.layout, c) : spec.data)
-      .map((trace, i) => barText(JSON.parse(JSON.stringify(trace)), i, spec.layout, plotColour));
+    // Each trace as this theme draws it (prepared when it comes on screen).
+    figure.prepare = (trace, i) => {
+      const t = dark ? darkData([trace], spec.layout, c)[0] : JSON.parse(JSON.stringify(trace));
+      return barText(t, i, spec.layout, plotColour);
+    };
+    figure.config = spec.config;
+    figure.frames = figure.spec.frames || [];
+    figure.traces = JSON.parse(JSON.stringify(spec.data));
+    figure.shown = visibleIndices(figure.traces);
     div.dataset.theme = dark ? "dark" : "light";
     div.dataset.variant = spec === figure.spec ? "wide" : "phone";
-    let done = Plotly.react(div, { data, layout, config: spec.config,
-                                   frames: figure.spec.frames || [] });
+    let done = Plotly.react(div, { data: plotted(figure), layout, config: spec.config,
+                                   frames: figure.frames });
     // A redraw (theme switch, width change) starts from the figure's first state: replay
     // the reader's choices on top of it, in order.
     for (const state of figure.state || []) {
       const item = state.items[state.index];
       if (state.index !== (state.initial || 0)) {
-        done = done.then(() => apply(div, item.method, item.args));
+        done = done.then(() => apply(figure, item.method, item.args));
       }
     }
     return dark ? done.then(() => fixAnnotationsOnFills(div, c)) : done;

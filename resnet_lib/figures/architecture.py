@@ -14,6 +14,7 @@ from .. import spec
 from .._checks import STEMS, choice, positive_int
 from ..analysis import stage_table
 from ..i18n import text
+from ..render import with_caption
 from ..style import BLOCK_LABELS, PALETTE, label, rgba, shape_label, style, tint
 
 
@@ -105,7 +106,13 @@ def resnet_diagram_figure(
     fig.update_layout(margin=dict(l=4, r=4, t=70, b=4))
     fig.update_xaxes(visible=False, range=[0, x1 + 0.25], fixedrange=True)
     fig.update_yaxes(visible=False, range=[ys[-1] - half - 0.2, half + 0.2], fixedrange=True)
-    return fig
+    first, last = rows["layer1"], rows["layer4"]
+    return with_caption(fig, text(
+        "From layer1 to layer4 the feature map shrinks from {h1}×{w1} to {h4}×{w4} pixels "
+        "while the channels grow from {c1} to {c4}; point at (or tap) a box for its "
+        "parameters, multiply-adds and receptive field.").format(
+            h1=first.height, w1=first.width, h4=last.height, w4=last.width,
+            c1=first.channels, c4=last.channels))
 
 
 def _input_sizes_arg(value: Any) -> tuple[int, ...]:
@@ -166,11 +173,14 @@ def stem_sides_figure(arch: Any = "resnet34", input_sizes: tuple[int, ...] | int
     dashes = ("solid", "dot", "dash", "dashdot")
     fig = go.Figure()
     largest = 1
+    ends = []
     for j, size in enumerate(input_sizes):
         for stem in stems:
             rows = stage_table(arch, size, stem=stem)
             sides = [size] + [rows[p].height for p in SIDE_POINTS[1:]]
             largest = max(largest, *sides)
+            ends.append(text("{stem}, {size}×{size}: {side}×{side}").format(
+                stem=text(names.get(stem, stem)), size=size, side=sides[-1]))
             fig.add_trace(go.Scatter(
                 x=list(SIDE_POINTS), y=sides, mode="lines+markers+text",
                 name=f"{names.get(stem, stem)}, {size}×{size}", legendgroup=str(size),
@@ -192,6 +202,7 @@ def stem_sides_figure(arch: Any = "resnet34", input_sizes: tuple[int, ...] | int
     fig.update_xaxes(title_text=text("stage output"))
     fig.update_yaxes(title_text=text("side (pixels, log scale)"), type="log",
                      tickvals=ticks, ticktext=[str(t) for t in ticks])
-    return fig
+    return with_caption(fig, text("Notice where each line ends, at layer4: {ends}.").format(
+        ends=text("; ").join(ends)))
 
 

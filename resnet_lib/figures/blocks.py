@@ -13,6 +13,7 @@ from torch import nn
 from ..analysis import stage_table
 from ..blocks import ZeroPadShortcut
 from ..i18n import text
+from ..render import with_caption
 from ..style import PALETTE, label, style, tint, with_phone_variant, wrap_text
 from .stages import WEIGHTED_STAGES, _si_text
 
@@ -61,7 +62,32 @@ def block_diagram_figure(
     depth = max(len(_block_convs(b)) for b in blocks.values())
     wide = _block_figure(blocks, title, depth, stacked=False)
     phone = _block_figure(blocks, title, depth, stacked=True)
-    return with_phone_variant(wide, phone)
+    parts = [text("{header}: {weights} conv weights, {stride}, {shortcut}").format(
+        header=header, weights=f"{sum(m.weight.numel() for _, m in _block_convs(b)):,}",
+        stride=_stride_text(b), shortcut=_shortcut_text(b)) for header, b in blocks.items()]
+    return with_caption(with_phone_variant(wide, phone), text(
+        "Compare the columns: {parts}.").format(parts=text("; ").join(parts)))
+
+
+def _stride_text(block: Any) -> str:
+    """Where a block's main path has its stride, for a caption."""
+    strided = [(n, m) for n, m in _block_convs(block) if m.stride[0] != 1]
+    if not strided:
+        return text("stride 1 throughout")
+    name, conv = strided[0]
+    k = conv.kernel_size
+    return text("stride {stride} on the {k}×{k} ({name})").format(
+        stride=conv.stride[0], k=k[0], name=name)
+
+
+def _shortcut_text(block: Any) -> str:
+    """A block's shortcut, for a caption."""
+    down = block.downsample
+    if down is None:
+        return text("identity shortcut")
+    if isinstance(down, ZeroPadShortcut):
+        return text("zero-padding shortcut")
+    return text("1×1 projection shortcut")
 
 
 _LINE = "rgba(128,128,128,0.9)"
@@ -193,7 +219,7 @@ def stride_placement_figure(arch: Any = "resnet50", input_size: Any = 224) -> go
     """
     name_ = label(arch)  # checks arch first: its error names it
     fig = go.Figure()
-    totals, previous = {}, None
+    totals, previous, macs_by = {}, None, {}
     for stride_in, name, colour in (("1x1", text("v1: stride on the first 1×1 (paper)"),
                                      PALETTE["sky"]),
                                     ("3x3", text("v1.5: stride on the 3×3 (torchvision)"),
@@ -201,6 +227,7 @@ def stride_placement_figure(arch: Any = "resnet50", input_size: Any = 224) -> go
         rows = stage_table(arch, input_size, stride_in=stride_in)
         macs = [rows[s].macs for s in WEIGHTED_STAGES]
         totals[stride_in] = sum(macs)
+        macs_by[stride_in] = macs
         before = macs if previous is None else previous
         diff = [f"+{_si_text(m - p)}" if m != p else ""
                 for m, p in zip(macs, before, strict=True)]
@@ -219,6 +246,18 @@ def stride_placement_figure(arch: Any = "resnet50", input_size: Any = 224) -> go
                       legend=dict(orientation="h", y=1.0, x=0, yanchor="bottom"))
     fig.update_xaxes(title_text=text("stage"))
     fig.update_yaxes(title_text=text("multiply-adds per image (count)"), tickformat="~s")
-    return fig
+    extra = totals["3x3"] - totals["1x1"]
+    changed = [s for s, a, b in zip(WEIGHTED_STAGES, macs_by["1x1"], macs_by["3x3"],
+                                    strict=True) if a != b]
+    if not changed:
+        return with_caption(fig, text(
+            "Both placements cost the same {total} multiply-adds: no block of {name} "
+            "changes resolution inside its main path.").format(
+                total=_si_text(totals["1x1"]), name=name_))
+    return with_caption(fig, text(
+        "Moving the stride from the first 1×1 to the 3×3 adds {extra} multiply-adds "
+        "({pct:.1%}), all of them in {stages}: there the first 1×1 of a downsampling block "
+        "now runs at the block's input resolution.").format(
+            extra=_si_text(extra), pct=extra / totals["1x1"], stages=", ".join(changed)))
 
 

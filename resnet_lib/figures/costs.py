@@ -9,6 +9,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from ..i18n import text
+from ..render import with_caption
 from ..spec import ARCHS
 from ..style import PALETTE, label, style
 
@@ -52,11 +53,16 @@ def latency_vs_macs_figure(latencies: Any, costs: Any) -> go.Figure:
     )
     first = latencies[0]
     threads = text("{n} threads" if first.threads > 1 else "{n} thread", n=first.threads)
-    return style(fig, title=text("Measured CPU time per image ({threads}, batch {batch})",
-                                 threads=threads, batch=first.batch),
-                 xaxis_title=text("multiply-adds per image (×10⁹)"),
-                 yaxis_title=text("time per image (ms; bars: min–max)"), height=460,
-                 ).update_layout(legend=dict(orientation="h", y=-0.2))
+    style(fig, title=text("Measured CPU time per image ({threads}, batch {batch})",
+                          threads=threads, batch=first.batch),
+          xaxis_title=text("multiply-adds per image (×10⁹)"),
+          yaxis_title=text("time per image (ms; bars: min–max)"), height=460,
+          ).update_layout(legend=dict(orientation="h", y=-0.2))
+    above = sum(1 for xi, yi in zip(x, y, strict=True) if yi > xi * y[k] / x[k])
+    return with_caption(fig, text(
+        "Points above the dotted line took longer than their multiply-adds alone would "
+        "predict from {anchor}: {above} of the {n} networks, measured on this machine.").format(
+            anchor=_name(latencies[k].name), above=above, n=len(x)))
 
 
 def relative_costs_figure(costs: Any, latencies: Any, throughput: Any,
@@ -88,10 +94,15 @@ def relative_costs_figure(costs: Any, latencies: Any, throughput: Any,
         fig.add_bar(x=[_name(n) for n in names], y=values, name=key,
                     marker_color=PALETTE[colour],
                     hovertemplate="%{x}: ×%{y:.2f}<extra>" + key + "</extra>")
-    return style(fig, title=text("What grows with depth, relative to {name}",
-                                 name=_name(baseline)),
-                 xaxis_title=text("network"), yaxis_title=f"× {_name(baseline)}",
-                 barmode="group",
-                 height=500).update_layout(legend=dict(orientation="h", y=-0.22))
+    style(fig, title=text("What grows with depth, relative to {name}", name=_name(baseline)),
+          xaxis_title=text("network"), yaxis_title=f"× {_name(baseline)}", barmode="group",
+          height=500).update_layout(legend=dict(orientation="h", y=-0.22))
+    top = max(range(len(names)), key=lambda i: series["multiply-adds"][i])
+    return with_caption(fig, text(
+        "Relative to {base}, {name} has ×{params:.1f} the parameters and ×{macs:.1f} the "
+        "multiply-adds; its measured CPU time is ×{cpu:.1f}.").format(
+            base=_name(baseline), name=_name(names[top]),
+            params=series["parameters"][top], macs=series["multiply-adds"][top],
+            cpu=series["CPU time (measured here)"][top]))
 
 

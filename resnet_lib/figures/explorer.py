@@ -36,6 +36,7 @@ from ..explorer import (
     variants,
 )
 from ..i18n import text
+from ..render import with_caption
 from ..style import PALETTE, STEM_LABELS, style
 
 # Colours (Okabe-Ito): a map that has collapsed to 1x1 is vermillion, others blue.
@@ -50,8 +51,10 @@ def stem_comparison_figure(arch: str = "resnet18", input_size: int = 32) -> go.F
     stage's name); a vermillion outline marks a map that is 1×1.
     """
     fig = go.Figure()
+    ends = {}
     for stem, color in (("imagenet", PALETTE["blue"]), ("cifar", PALETTE["orange"])):
         d = stage_data(arch, input_size, stem)
+        ends[stem] = f"{d.heights[-1]}×{d.widths[-1]}"
         ticks = [f"{name}<br>" + text("{n} channels", n=c)
                  for name, c in zip(STAGES, d.channels, strict=True)]
         fig.add_bar(
@@ -66,7 +69,10 @@ def stem_comparison_figure(arch: str = "resnet18", input_size: int = 32) -> go.F
     style(fig, title=text("{name} on a {n}×{n} image: the two stems", name=label(arch), n=n),
           barmode="group", xaxis_title=text("stage (its output)"),
           yaxis_title=text("side of the output map (pixels)"), height=420)
-    return fig.update_layout(legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"))
+    fig.update_layout(legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"))
+    return with_caption(fig, text(
+        "On a {n}×{n} image the ImageNet stem leaves layer4 with a {a} map, the CIFAR stem "
+        "with {b}.").format(n=n, a=ends["imagenet"], b=ends["cifar"]))
 
 
 def memory_share_figure(arch: str = "resnet50", input_size: int = 224) -> go.Figure:
@@ -90,7 +96,13 @@ def memory_share_figure(arch: str = "resnet50", input_size: int = 224) -> go.Fig
           barmode="group", xaxis_title=text("stage"),
           yaxis_title=text("share of the total (%)"),
           height=420)
-    return fig.update_layout(legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"))
+    fig.update_layout(legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"))
+    a = max(range(len(STAGES)), key=lambda i: d.elements[i])
+    p = max(range(len(STAGES)), key=lambda i: d.params[i])
+    return with_caption(fig, text(
+        "The largest share of the activation memory is in {a} ({ap:.0f}%), the largest "
+        "share of the parameters in {p} ({pp:.0f}%).").format(
+            a=STAGES[a], ap=100 * d.elements[a] / act, p=STAGES[p], pp=100 * d.params[p] / par))
 
 
 def cost_scaling_figure(arch: str = "resnet50", sizes: Any = None,
@@ -124,7 +136,13 @@ def cost_scaling_figure(arch: str = "resnet50", sizes: Any = None,
     style(fig, title=text("{name}: what grows with the input size", name=label(arch)),
           xaxis_title=text("input pixels relative to {n}×{n}", n=reference),
           yaxis_title=text("relative to {n}×{n}", n=reference), height=440)
-    return fig.update_layout(legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"))
+    fig.update_layout(legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"))
+    last = len(sizes) - 1
+    return with_caption(fig, text(
+        "At {s}×{s} ({x:.2f}× the pixels of {r}×{r}) the multiply-adds grow ×{m:.2f} and the "
+        "activation memory ×{a:.2f}, while the parameters stay ×{p:.2f}.").format(
+            s=sizes[last], x=x[last], r=reference, m=series["MACs"][0][last],
+            a=series["activation memory"][0][last], p=series["parameters"][0][last]))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -292,5 +310,9 @@ def static_explorer_figure(sizes: tuple[int, ...] = SIZES,
                       font=dict(size=11))],
         margin=dict(t=150, b=120),
     )
-    return fig
+    d = table[v0, sizes[s0]]
+    return with_caption(fig, text(
+        "Move the slider and watch layer4's map: at {s}×{s} it is {h}×{w}, {r:g} times smaller "
+        "a side than the input; the menu switches the network.").format(
+            s=sizes[s0], h=d.heights[-1], w=d.widths[-1], r=sizes[s0] / d.heights[-1]))
 

@@ -24,6 +24,7 @@ from .. import _checks, spec
 from ..analysis import stage_table
 from ..i18n import text
 from ..paper import TABLE3, TABLE4, TORCHVISION_WEIGHTS
+from ..render import with_caption
 from ..style import PALETTE, family, label, style
 
 RESNETS = spec.RESNETS
@@ -87,7 +88,15 @@ def family_costs_figure(names: Any = None, input_size: Any = 224) -> go.Figure:
                      fixedrange=True)
     fig.update_yaxes(autorange="reversed", fixedrange=True, automargin=True)
     fig.update_layout(margin=dict(l=10, r=10, t=80, b=50), dragmode=False)
-    return fig
+    p = max(range(len(names)), key=lambda i: costs[i].params)
+    m = max(range(len(names)), key=lambda i: costs[i].macs)
+    notice = (text("Of these {n} networks, {p} has both the most parameters ({pv:.1f} M) and "
+                   "the most multiply-adds ({mv:.2f} G per image).") if p == m else
+              text("Of these {n} networks, {p} has the most parameters ({pv:.1f} M) and {m} the "
+                   "most multiply-adds ({mv:.2f} G per image)."))
+    return with_caption(fig, notice.format(
+            n=len(names), p=labels[p], pv=costs[p].params / 1e6, m=labels[m],
+            mv=costs[m].macs / 1e9))
 
 
 def _percent(error: float) -> float:
@@ -181,7 +190,14 @@ def accuracy_cost_figure(latency_ms: dict[str, float] | None = None,
                           showactive=True, font=dict(size=11))])
     fig.update_xaxes(title_text=text(axes["multiply-adds"][0]), fixedrange=True)
     fig.update_yaxes(title_text=text("top-1 accuracy (%)"), fixedrange=True)
-    return fig
+    key, points = next(iter(pts.items()))
+    (n0, a0, _), (n1, a1, _) = points[0], points[-1]
+    x0, x1 = xs_by_axis["multiply-adds"][0][0], xs_by_axis["multiply-adds"][0][-1]
+    return with_caption(fig, text(
+        "With {series}, going from {a} to {b} raises top-1 accuracy from {acc0:.2f}% to "
+        "{acc1:.2f}% for ×{ratio:.1f} the multiply-adds; the buttons put other costs on the "
+        "x axis.").format(series=text(key), a=label(n0), b=label(n1), acc0=a0, acc1=a1,
+                          ratio=x1 / x0))
 
 
 __all__ = ["Cost", "FAMILY", "RESNETS", "accuracy_cost_figure", "accuracy_points",

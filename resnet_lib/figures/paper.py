@@ -16,6 +16,7 @@ from ..analysis import weighted_layers
 from ..i18n import text
 from ..model import build
 from ..paper import TABLE1
+from ..render import with_caption
 from ..spec import RESNETS
 from ..style import PALETTE, label, rgba, style
 from ..table1 import table1_cells, torchvision_comparison
@@ -41,10 +42,15 @@ def macs_paper_vs_code_figure() -> go.Figure:
                     name=text("torchvision's published GFLOPS"), marker=dict(
                         symbol="x-thin", size=16, line=dict(width=3, color=PALETTE["vermillion"])),
                     hovertemplate="%{x}: %{y:.3f} G<extra>torchvision</extra>")
-    return style(fig, title=text("Multiply-adds per 224×224 image: paper vs code"),
-                 xaxis_title=text("network"), yaxis_title=text("multiply-adds (×10⁹)"),
-                 barmode="group",
-                 height=460).update_layout(legend=dict(orientation="h", y=-0.2))
+    style(fig, title=text("Multiply-adds per 224×224 image: paper vs code"),
+          xaxis_title=text("network"), yaxis_title=text("multiply-adds (×10⁹)"),
+          barmode="group", height=460).update_layout(legend=dict(orientation="h", y=-0.2))
+    gap = max(abs(r.gflops_paper - r.gmacs_paper_form) for r in rows)
+    more = max(r.gmacs - r.gmacs_paper_form for r in rows)
+    return with_caption(fig, text(
+        "The paper's printed numbers are within {gap:.2f} G of ours in the paper's form "
+        "(stride on the 1×1) for every network; torchvision's form costs up to {more:.2f} G "
+        "more.").format(gap=gap, more=more))
 
 
 def layer_counts_figure(names: Any = None) -> go.Figure:
@@ -66,9 +72,15 @@ def layer_counts_figure(names: Any = None) -> go.Figure:
         fig.add_bar(x=[label(n) for n in names], y=values, name=text(key),
                     marker_color=PALETTE[colour], text=values, textposition="outside",
                     hovertemplate="%{x}: %{y}<extra>" + text(key) + "</extra>")
-    return style(fig, title=text("How many layers? It depends what you count"),
-                 xaxis_title=text("network"), yaxis_title=text("count"), barmode="group",
-                 height=460).update_layout(legend=dict(orientation="h", y=-0.2))
+    style(fig, title=text("How many layers? It depends what you count"),
+          xaxis_title=text("network"), yaxis_title=text("count"), barmode="group",
+          height=460).update_layout(legend=dict(orientation="h", y=-0.2))
+    values = [counts[key][-1] for key in counts]
+    return with_caption(fig, text(
+        "The name counts weighted layers: {name} has {weighted} of them, but {blocks} "
+        "residual blocks, {convs} Conv2d modules and {leaves} leaf modules.").format(
+            name=label(names[-1]), blocks=values[0], weighted=values[1], convs=values[2],
+            leaves=values[3]))
 
 
 def projection_reads_figure(mask: Any, title: str | None = None) -> go.Figure:
@@ -91,10 +103,13 @@ def projection_reads_figure(mask: Any, title: str | None = None) -> go.Figure:
                      showgrid=False, zeroline=False)
     fig.update_xaxes(title=text("column (input position)"), constrain="domain", showgrid=False,
                      zeroline=False)
-    return style(fig, title=text(title) if title else
-                 text("A 1×1 stride-2 conv reads {read} of {total} positions", read=read,
-                      total=total),
-                 height=420)
+    style(fig, title=text(title) if title else
+          text("A 1×1 stride-2 conv reads {read} of {total} positions", read=read, total=total),
+          height=420)
+    return with_caption(fig, text(
+        "{read} of the {total} input positions ({share:.0%}) are read (1); the other {unread} "
+        "(0) never reach the output.").format(read=read, total=total, share=read / total,
+                                               unread=total - read))
 
 
 

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from ..experiments import smooth
 from ..i18n import network, text
 from ..paper import TABLE2
+from ..render import with_caption
 from ..style import COLORWAY, PALETTE, style
 
 _SKIP_LOOK = {
@@ -48,7 +49,14 @@ def degradation_figure() -> go.Figure:
                       legend=dict(orientation="h", y=1.0, x=0, yanchor="bottom"))
     fig.update_xaxes(title_text=text("depth (weighted layers)"))
     fig.update_yaxes(title_text=text("top-1 validation error (%)"), range=[20, 30])
-    return fig
+    p18, p34, r18, r34 = (TABLE2[k].top1 for k in ("plain18", "plain34", "resnet18",
+                                                     "resnet34"))
+    notice = text("From 18 to 34 layers the plain network's top-1 error goes from {p18:.2f}% "
+                  "to {p34:.2f}%, the ResNet's from {r18:.2f}% to {r34:.2f}%.").format(
+                      p18=p18, p34=p34, r18=r18, r34=r34)
+    if p34 > p18 and r34 < r18:
+        notice += " " + text("Only the residual network gains from the extra depth.")
+    return with_caption(fig, notice)
 
 
 def gradient_flow_figure(flow: dict[str, dict[str, float]], *, title: str | None = None
@@ -92,7 +100,11 @@ def gradient_flow_figure(flow: dict[str, dict[str, float]], *, title: str | None
     fig.update_xaxes(title_text=text("weighted layer (1 = conv1, next to the input; last = fc)"))
     fig.update_yaxes(title_text=text("‖∂loss/∂weights‖ (log scale)"), type="log",
                      exponentformat="power")
-    return fig
+    parts = [text("{name} {value:.2g}").format(name=name, value=next(iter(norms.values())))
+             for name, norms in flow.items()]
+    return with_caption(fig, text(
+        "Notice the left end of each line, the layer next to the input: {parts}.").format(
+            parts=text("; ").join(parts)))
 
 
 def training_curves_figure(curves: dict[str, list[float]], *, window: int = 10,
@@ -126,4 +138,10 @@ def training_curves_figure(curves: dict[str, list[float]], *, window: int = 10,
     fig.update_xaxes(title_text=text("SGD step (one mini-batch each)"))
     fig.update_yaxes(title_text=text("training loss (nats, log scale)"), type="log",
                      exponentformat="power")
-    return fig
+    tail = max(window, 1)
+    parts = [text("{name} {value:.3g}").format(name=name, value=sum(losses[-tail:])
+                                                / len(losses[-tail:]))
+             for name, losses in curves.items() if len(losses)]
+    return with_caption(fig, text(
+        "Notice where each curve ends (mean loss over its last {n} steps): {parts}.").format(
+            n=tail, parts=text("; ").join(parts)))

@@ -13,6 +13,7 @@ from plotly.subplots import make_subplots
 from .. import spec
 from ..analysis import stage_table, weighted_layers
 from ..i18n import text
+from ..render import with_caption
 from ..spec import ARCHS, RESNETS
 from ..style import BLOCK_LABELS, PALETTE, label, style, with_phone_variant
 
@@ -83,7 +84,7 @@ def stage_costs_figure(
     # Stacked, not side by side: the same stage axis, and readable on a narrow screen.
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.1,
                         subplot_titles=(text("Parameters"), text("Multiply-adds per image")))
-    titles = []
+    titles, shares = [], []
     for i, arch in enumerate(archs):
         rows = stage_table(arch, input_size, **options)
         name = label(arch)
@@ -107,6 +108,9 @@ def stage_costs_figure(
                                    "<extra></extra>", name=name, what=what),
                 cliponaxis=False,
             ), row=row, col=1)
+        top = max(range(len(params)), key=params.__getitem__)
+        shares.append((name, WEIGHTED_STAGES[top], params[top] / sum(params),
+                       macs[top] / sum(macs)))
         subtitle = text("{params} parameters · {macs} G multiply-adds per image · input {size}",
                         params=f"{sum(params):,}", macs=f"{sum(macs) / 1e9:.2f}",
                         size=_size_text(input_size))
@@ -128,7 +132,13 @@ def stage_costs_figure(
                               xanchor="right",
                               y=1.13, yanchor="bottom", showactive=True)],
         )
-    return fig
+    name, stage, p_share, m_share = shares[0]
+    notice = text("In {name}, {stage} holds {params:.0%} of the parameters and does {macs:.0%} "
+                  "of the multiply-adds.").format(name=name, stage=stage, params=p_share,
+                                                   macs=m_share)
+    if len(archs) > 1:
+        notice += " " + text("The menu shows the other networks.")
+    return with_caption(fig, notice)
 
 
 def block_counts_figure(archs: Any = None) -> go.Figure:
@@ -140,7 +150,13 @@ def block_counts_figure(archs: Any = None) -> go.Figure:
     On a phone the formula moves under the network's name (``style.with_phone_variant``).
     """
     archs = RESNETS if archs is None else _archs_arg(archs)
-    return with_phone_variant(_block_counts(archs, phone=False), _block_counts(archs, phone=True))
+    fig = with_phone_variant(_block_counts(archs, phone=False), _block_counts(archs, phone=True))
+    totals = [sum(spec.resolve(a).layers) for a in archs]
+    few, many = totals.index(min(totals)), totals.index(max(totals))
+    return with_caption(fig, text(
+        "Every network has the same four stages; only the blocks per stage change, from "
+        "{few} in all in {a} to {many} in {b}.").format(
+            few=totals[few], a=label(archs[few]), many=totals[many], b=label(archs[many])))
 
 
 def _block_counts(archs: tuple[Any, ...], *, phone: bool) -> go.Figure:

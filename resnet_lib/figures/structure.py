@@ -30,6 +30,7 @@ from torch import nn
 from .. import _checks
 from ..i18n import text as tr
 from ..model import build
+from ..render import with_caption
 from ..style import PALETTE, label, style, tint
 from ..style import PAPER_STAGE_NAMES as PAPER_STAGE
 
@@ -364,7 +365,21 @@ def structure_figure(arch: str = "resnet34", input_size: Any = 224, *,
         fig.update_layout(updatemenus=[dict(buttons=buttons, name=tr("Network"), direction="down",
                                             x=0, xanchor="left", y=1.0, yanchor="bottom",
                                             pad=dict(t=0, b=34), showactive=True)])
-    return fig
+    first = structures[0]
+    kinds = [b.shortcut for b in first.blocks]
+    parts = [tr("{kind}: {n}").format(n=kinds.count(kind), kind=tr(_SHORTCUT_NAMES[kind]))
+             for kind in _SHORTCUT_NAMES if kind in kinds]
+    return with_caption(fig, tr(
+        "{name} has {weighted} weighted layers in all and {blocks} blocks between the stem and "
+        "the classifier; its shortcuts: {parts}.").format(
+            name=label(first.arch), weighted=first.weighted, blocks=len(first.blocks),
+            parts=tr("; ").join(parts)))
+
+
+#: How a caption names each kind of shortcut (and the arc that draws it).
+_SHORTCUT_NAMES = {"identity": "identities (solid arcs)",
+                   "projection": "1×1 projections (dashed arcs)",
+                   "zero-pad": "zero-padding shortcuts (dotted arcs)"}
 
 
 __all__ = ["DEFAULT_MENU", "LINKS", "Block", "Layer", "Structure",

@@ -21,6 +21,7 @@ import torch
 
 from ..i18n import text
 from ..paper import TORCHVISION_V1_RECIPE, TORCHVISION_V2_RECIPE
+from ..render import with_caption
 from ..style import PALETTE, style
 
 
@@ -70,11 +71,13 @@ def lr_schedule(recipe: Mapping[str, Any]) -> list[float]:
 def lr_schedules_figure() -> go.Figure:
     """Learning rate per epoch of torchvision's V1 and V2 recipes (log scale)."""
     fig = go.Figure()
+    schedules = []
     for recipe, name, colour in ((TORCHVISION_V1_RECIPE, text("V1 weights: step, 90 epochs"),
                                   PALETTE["blue"]),
                                  (TORCHVISION_V2_RECIPE, text("V2 weights: warm-up + cosine, "
                                                               "600 epochs"), PALETTE["green"])):
         lrs = lr_schedule(recipe)
+        schedules.append(lrs)
         fig.add_trace(go.Scatter(
             x=list(range(len(lrs))), y=lrs, mode="lines", name=name,
             line=dict(color=colour, width=2.5, shape="hv"),
@@ -86,7 +89,13 @@ def lr_schedules_figure() -> go.Figure:
     fig.update_xaxes(title_text=text("epoch (passes over the training images)"), fixedrange=True)
     fig.update_yaxes(title_text=text("learning rate (log scale)"), type="log", fixedrange=True,
                      exponentformat="power", range=[-4, 0])
-    return fig
+    v1, v2 = schedules
+    cuts = [e for e in range(1, len(v1)) if v1[e] != v1[e - 1]]
+    changes = sum(1 for e in range(1, len(v2)) if v2[e] != v2[e - 1])
+    return with_caption(fig, text(
+        "V1 keeps its rate and cuts it {cuts} times (at epochs {epochs}); V2 changes it at "
+        "{changes} of its {total} epochs.").format(
+            cuts=len(cuts), epochs=", ".join(map(str, cuts)), changes=changes, total=len(v2)))
 
 
 __all__ = ["lr_schedule", "lr_schedules_figure"]
