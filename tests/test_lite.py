@@ -9,6 +9,7 @@ live widget and checks the drawn labels against ``stage_table``.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,6 +25,9 @@ from resnet_lib.explorer import STAGES
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import build_lite  # noqa: E402
+
+sys.path.insert(0, str(ROOT))
+import book_ext  # noqa: E402
 
 #: Seconds for the kernel to start and the notebook to run (17-30 s on a 2-core machine).
 RUN_TIMEOUT_MS = 240_000
@@ -265,8 +269,64 @@ def test_in_dark_mode_the_lite_notebook_and_its_figures_are_dark_and_readable(bu
 @pytest.mark.book
 def test_the_explorer_chapter_links_to_the_lite_notebook_and_loads_none_of_it(built_book,
                                                                               lite_site):
-    page = (built_book.html / "chapters" / "06_explorer.html").read_text()
-    link = f'href="../{build_lite.lite_url()}"'
-    assert link in page and "Run live in your browser — no install" in page
-    # nothing of the lite site is loaded by the page itself: it is only a link
-    assert page.count(f"{build_lite.LITE_DIR}/") == 1
+    # the Chinese edition's page where the build made one (html/zh/, see book_ext)
+    pages = {"en": ("chapters/06_explorer.html", "../", "explorer.ipynb",
+                    "Run live in your browser — no install"),
+             "zh": ("zh/chapters/06_explorer.html", "../../", "zh/explorer.ipynb",
+                    "在浏览器中实时运行——无需安装")}
+    for language, (path, to_root, notebook, button) in pages.items():
+        if language != "en" and not (built_book.html / path).is_file():
+            continue
+        page = (built_book.html / path).read_text()
+        link = f'href="{to_root}{build_lite.lite_url(notebook)}"'
+        assert link in page and button in page, path
+        # ... and so does the launch menu; nothing of the lite site is loaded by the page
+        # itself: both are plain links
+        menu = re.search(r'<div class="dropdown dropdown-launch-buttons">.*?</ul>', page, re.S)
+        assert menu and link in menu[0] and book_ext.LITE_LAUNCH_TEXT[language] in menu[0]
+        assert page.count(f"{build_lite.LITE_DIR}/") == 2, path
+        assert len(re.findall(rf'<a [^>]*href="[^"]*{build_lite.LITE_DIR}/', page)) == 2, path
+
+
+@pytest.mark.parametrize(("source", "to_root", "url", "text"), [
+    ("chapters/06_explorer.ipynb", "../", "../lite/lab/index.html?path=explorer.ipynb",
+     "Run live in your browser (no install)"),
+    ("zh/chapters/06_explorer.ipynb", "../../",
+     "../../lite/lab/index.html?path=zh/explorer.ipynb", "在浏览器中实时运行（无需安装）"),
+])
+def test_the_launch_menu_offers_the_lite_notebook_of_each_chapter_the_lite_site_carries(
+        source, to_root, url, text):
+    button = book_ext.lite_launch_button(source, to_root)
+    assert button["type"] == "link" and button["url"] == url and button["text"] == text
+    assert book_ext.lite_launch_button("chapters/07_table1.ipynb", "../") is None
+    assert set(book_ext.LITE_LAUNCH_TEXT) == {"en", "zh"}
+
+
+def test_the_launch_menu_entry_is_added_to_the_themes_launch_group_only():
+    class App:  # what add_lite_launch_button reads of Sphinx
+        srcdir = ROOT
+
+        class env:
+            @staticmethod
+            def doc2path(docname):
+                return ROOT / f"{docname}.ipynb"
+
+    for pagename, url in [("chapters/06_explorer", "../lite/lab/index.html?path=explorer.ipynb"),
+                          ("zh/chapters/06_explorer",
+                           "../../lite/lab/index.html?path=zh/explorer.ipynb")]:
+        launch = {"type": "group", "label": "launch-buttons", "buttons": [{"url": "binder"}]}
+        context = {"header_buttons": [{"label": "download-buttons", "buttons": []}, launch]}
+        book_ext.add_lite_launch_button(App, pagename, "page.html", context, None)
+        assert [b["url"] for b in launch["buttons"]] == ["binder", url]
+        assert context["header_buttons"][0]["buttons"] == []
+    # the Chinese edition built as a book of its own (from zh/, into html/zh/): one more level
+    App.srcdir = ROOT / "zh"
+    App.env.doc2path = staticmethod(lambda docname: ROOT / "zh" / f"{docname}.ipynb")
+    launch = {"type": "group", "label": "launch-buttons", "buttons": []}
+    book_ext.add_lite_launch_button(App, "chapters/06_explorer", "page.html",
+                                    {"header_buttons": [launch]}, None)
+    assert launch["buttons"][0]["url"] == "../../lite/lab/index.html?path=zh/explorer.ipynb"
+    # a page with no launch menu (not a notebook) gets none
+    context = {"header_buttons": []}
+    book_ext.add_lite_launch_button(App, "intro", "page.html", context, None)
+    assert context == {"header_buttons": []}
