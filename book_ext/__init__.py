@@ -24,6 +24,9 @@ What the extension does, one function each (every function says why):
 - ``add_language_switch``: on every page of each edition (English at the site's root,
   Chinese under ``zh/``), a link to the same page in the other edition (``EDITIONS``),
   drawn by ``_templates/language-switch.html``.
+- ``add_lite_launch_button``: on the chapters the lite edition carries (tools/build_lite.py's
+  ``NOTEBOOKS``), one more entry in sphinx-book-theme's launch menu, a plain link to the
+  chapter's lite notebook (nothing of the lite site loads before it is followed).
 - ``BookHTMLTranslator``: bibliography entries without the ARIA roles that docutils adds;
   ``visit_hide_cell``: "Show code cell content" toggles named by what they show.
 
@@ -34,11 +37,13 @@ book's CSS and scripts in ``book_ext/static/``. The folder is deliberately not c
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
 import shutil
 import subprocess
+from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -107,6 +112,8 @@ def setup(app: Sphinx) -> dict:
     # after myst-nb's handler (priority 500), which adds the page's widget state
     app.connect("html-page-context", add_page_assets, priority=900)
     app.connect("html-page-context", add_language_switch)
+    # after sphinx-book-theme's launch buttons (priority 501)
+    app.connect("html-page-context", add_lite_launch_button, priority=900)
     app.connect("build-finished", copy_mathjax)
     app.connect("build-finished", render_math)
     app.connect("build-finished", write_icons)
@@ -311,6 +318,56 @@ def render_math(app: Sphinx, exception: Exception | None) -> None:
                           capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise ExtensionError(f"book_ext: typesetting the math failed:\n{done.stderr.strip()}")
+
+
+#: The launch menu's entry for the lite notebook, by the edition's language (a Chinese page's
+#: source lies under zh/, tools/translations.py).
+LITE_LAUNCH_TEXT = {"en": "Run live in your browser (no install)",
+                    "zh": "在浏览器中实时运行（无需安装）"}
+LITE_LAUNCH_ICON = "fas fa-play"
+LAUNCH_GROUP = "launch-buttons"  # sphinx-book-theme's label for its launch dropdown
+
+
+@cache
+def build_lite():
+    """tools/build_lite.py as a module: where the lite site lies and which chapters it
+    carries are written there once (it is a script, not a package, hence the loader)."""
+    spec = importlib.util.spec_from_file_location("build_lite", REPO_ROOT / "tools" /
+                                                  "build_lite.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def lite_launch_button(source: str, to_root: str) -> dict | None:
+    """The launch menu's entry (a sphinx-book-theme header button) for the page made from
+    ``source`` (its path in the repository, e.g. ``zh/chapters/06_explorer.ipynb``), or None
+    if the lite site does not carry that chapter. ``to_root``: the relative URL from the
+    page to the folder the lite site lies in (the English book's root), e.g. ``"../"``."""
+    lite = build_lite()
+    notebook = lite.NOTEBOOKS.get(source)
+    if notebook is None:
+        return None
+    text = LITE_LAUNCH_TEXT["zh" if source.startswith("zh/") else "en"]
+    return {"type": "link", "text": text, "tooltip": text, "icon": LITE_LAUNCH_ICON,
+            "url": to_root + lite.lite_url(notebook), "label": "lite"}
+
+
+def add_lite_launch_button(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """Add ``lite_launch_button`` to the page's launch menu, if the page has one. The lite
+    site lies at the root of the English book's HTML; a book built from a subfolder of the
+    repository (the Chinese edition from zh/, into html/zh/) reaches it one level up per
+    folder."""
+    group = next((b for b in context.get("header_buttons") or []
+                  if b.get("label") == LAUNCH_GROUP), None)
+    if group is None:
+        return
+    srcdir = Path(app.srcdir).resolve()
+    source = Path(app.env.doc2path(pagename)).resolve().relative_to(REPO_ROOT).as_posix()
+    depth = len(Path(pagename).parts) - 1 + len(srcdir.relative_to(REPO_ROOT).parts)
+    button = lite_launch_button(source, "../" * depth)
+    if button is not None:
+        group["buttons"].append(button)
 
 
 def copy_mathjax(app: Sphinx, exception: Exception | None) -> None:

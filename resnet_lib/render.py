@@ -53,6 +53,10 @@ replaces the first (bringing the CDN back into the book). So the renderer is cho
   (it calls ``IPython.display.display`` itself) because plotly refuses every mime-type
   renderer when ``nbformat`` is not importable, and nbformat (with jsonschema and its
   compiled ``rpds-py``) is not worth shipping to the browser for a version check.
+  Its figures have transparent backgrounds where they set none (``LITE_BACKGROUNDS``):
+  plotly's mime renderer draws the JSON as it is, whatever Lab's theme, so JupyterLab's own
+  light or dark background shows through, and the lite site's stylesheet repaints the text
+  in dark mode (tools/lite/dark-figures.css says why the page, not the kernel, does it).
 
 ``mode="book"`` or ``mode="live"`` overrides the detection (e.g. to inspect in a notebook
 exactly what the book will contain).
@@ -85,6 +89,10 @@ LITE_RENDERER_NAME = "resnet_lite"
 
 #: plotly's JSON mime type, drawn by JupyterLab's plotly extension.
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
+
+#: A lite figure's backgrounds where it sets none (plotly's default template paints them
+#: white and light blue): transparent, so that JupyterLab's light or dark theme shows through.
+LITE_BACKGROUNDS = {"paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)"}
 
 #: Environment variable that marks a process (and its kernels) as part of the book build.
 BOOK_BUILD_ENV = "RESNET_BOOK_BUILD"
@@ -191,16 +199,18 @@ class LiteRenderer(ExternalRenderer):
     """A plotly renderer for the lite site (JupyterLite, a Pyodide kernel in the browser).
 
     ``mimebundle(fig)``: the figure as plotly's JSON mime type, its layout made
-    ``book_layout`` and its config ``PLOTLY_CONFIG`` (as in the book), and the one-line
-    ``text/plain`` description; ``render`` (what ``fig.show()`` and ``display(fig)`` call)
+    ``book_layout`` and its config ``PLOTLY_CONFIG`` (as in the book), with transparent
+    backgrounds where it sets none (``LITE_BACKGROUNDS``), and the one-line ``text/plain``
+    description; ``render`` (what ``fig.show()`` and ``display(fig)`` call)
     displays that bundle.
     """
 
     def mimebundle(self, fig_dict) -> dict:
         fig_dict = _figure_dict(fig_dict, "mimebundle")
-        spec = {"data": fig_dict.get("data") or [],
-                "layout": book_layout(fig_dict.get("layout") or {}),
-                "config": PLOTLY_CONFIG}
+        layout = book_layout(fig_dict.get("layout") or {})
+        for key, colour in LITE_BACKGROUNDS.items():
+            layout.setdefault(key, colour)
+        spec = {"data": fig_dict.get("data") or [], "layout": layout, "config": PLOTLY_CONFIG}
         if fig_dict.get("frames"):
             spec["frames"] = fig_dict["frames"]
         # through JSON and back: numpy arrays and dates become plain JSON values

@@ -9,6 +9,7 @@ live widget and checks the drawn labels against ``stage_table``.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,9 +26,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import build_lite  # noqa: E402
 
+sys.path.insert(0, str(ROOT))
+import book_ext  # noqa: E402
+
 #: Seconds for the kernel to start and the notebook to run (17-30 s on a 2-core machine).
 RUN_TIMEOUT_MS = 240_000
 SHOT = ROOT / "_build" / "screenshots" / "lite-explorer.png"
+DARK_SHOT = SHOT.with_name("lite-explorer-dark.png")
 
 
 @pytest.fixture
@@ -58,6 +63,27 @@ def test_the_lite_renderer_shows_plotly_json_with_the_book_config(in_pyodide, mo
     assert spec["data"][0]["y"] == [1, 2] and spec["data"][0]["type"] == "bar"
     assert spec["config"]["displaylogo"] is False and spec["layout"]["dragmode"] is False
     assert bundle["text/plain"] == "<plotly Figure 'Two bars' (1 bar trace)>"
+    # no light background of plotly's default template: Lab's light or dark one shows
+    assert spec["layout"]["template"]["layout"]["paper_bgcolor"] == "white"
+    assert spec["layout"]["paper_bgcolor"] == spec["layout"]["plot_bgcolor"] == "rgba(0,0,0,0)"
+    # ... and a figure's own background is kept
+    fig.update_layout(paper_bgcolor="#fafafa")
+    assert render.LiteRenderer().mimebundle(fig)[render.PLOTLY_MIMETYPE]["layout"][
+        "paper_bgcolor"] == "#fafafa"
+
+
+def test_the_lite_site_follows_the_readers_light_or_dark_setting(tmp_path):
+    themes = build_lite.SETTINGS_OVERRIDES["@jupyterlab/apputils-extension:themes"]
+    assert themes == {"adaptive-theme": True}
+    page = tmp_path / "lab" / "index.html"
+    page.parent.mkdir()
+    page.write_text("<html><head><title>x</title></head><body></body></html>")
+    build_lite.link_stylesheet(page, build_lite.DARK_FIGURES_CSS)
+    assert '<link rel="stylesheet" href="../dark-figures.css">\n</head>' in page.read_text()
+    assert (tmp_path / "dark-figures.css").read_text() == build_lite.DARK_FIGURES_CSS.read_text()
+    (tmp_path / "bad.html").write_text("<html><body></body></html>")
+    with pytest.raises(SystemExit, match="no </head>"):
+        build_lite.link_stylesheet(tmp_path / "bad.html", build_lite.DARK_FIGURES_CSS)
 
 
 def test_the_lite_notebook_installs_the_library_from_the_site_and_keeps_the_rest():
@@ -85,16 +111,86 @@ def lite_site(built_book) -> Path:
 
 
 @pytest.mark.book
-def test_the_lite_site_ships_no_source_maps_and_only_its_own_pyodide(lite_site):
+def test_the_lite_site_ships_no_source_maps_its_own_pyodide_and_dark_mode(lite_site):
     assert not list(lite_site.rglob("*.map"))
     config = json.loads((lite_site / "jupyter-lite.json").read_text())["jupyter-config-data"]
     kernel = config["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
     assert kernel["pyodideUrl"].startswith("./") and kernel["disablePyPIFallback"] is True
+    assert config["settingsOverrides"]["@jupyterlab/apputils-extension:themes"][
+        "adaptive-theme"] is True
+    assert '<link rel="stylesheet" href="../dark-figures.css">' in (
+        lite_site / build_lite.LITE_APP / "index.html").read_text()
+    assert (lite_site / "dark-figures.css").is_file()
     lock = json.loads((lite_site / "static" / "pyodide-lock" / "pyodide-lock.json").read_text())
     for name, pkg in lock["packages"].items():
         assert not urlsplit(pkg["file_name"]).netloc, (name, pkg["file_name"])
         wheel = (lite_site / "static" / "pyodide-lock" / pkg["file_name"]).resolve()
         assert wheel.is_file(), (name, pkg["file_name"])
+
+
+#: For each figure drawn in the page (jupyterlab-plotly's .jp-RenderedPlotly): the colour it is
+#: drawn on (its first opaque background, the figure's own or Lab's) and the contrast of its
+#: least readable text on it (WCAG 2 ratio). Text inside bars and hover labels is left out:
+#: plotly.js gives it black or white by the colour under it.
+FIGURE_COLOURS_JS = """() => {
+  const rgba = (c) => { const m = c.match(/[\\d.]+/g).map(Number);
+                        return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; };
+  const lum = (c) => { const [r, g, b] = rgba(c).slice(0, 3).map((v) => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const ratio = (a, b) => (Math.max(lum(a), lum(b)) + 0.05) / (Math.min(lum(a), lum(b)) + 0.05);
+  const drawnOn = (el) => { for (let e = el; e; e = e.parentElement) {
+    const c = getComputedStyle(e).backgroundColor; if (rgba(c)[3] > 0.5) return c; }
+    return "rgb(255, 255, 255)"; };
+  return Array.from(document.querySelectorAll(".jp-RenderedPlotly")).map((fig) => {
+    const background = drawnOn(fig.querySelector(".main-svg"));
+    const texts = Array.from(fig.querySelectorAll(".main-svg text")).filter((t) =>
+      t.textContent.trim() && !t.closest(".hoverlayer") && !t.classList.contains("bartext-inside"));
+    const worst = texts.map((t) => ({text: t.textContent, fill: getComputedStyle(t).fill,
+                                     contrast: ratio(getComputedStyle(t).fill, background)}))
+      .sort((a, b) => a.contrast - b.contrast)[0];
+    return {background, luminance: lum(background), texts: texts.length, worst};
+  });
+}"""
+
+
+def check_figure_colours(page, dark: bool) -> None:
+    """Every figure drawn on a dark (``dark``) or light background, its text readable."""
+    theme = page.evaluate("document.body.dataset.jpThemeName")
+    assert theme == ("JupyterLab Dark" if dark else "JupyterLab Light")
+    figures = page.evaluate(FIGURE_COLOURS_JS)
+    assert len(figures) >= 5, figures  # the static and live explorers and three figures
+    for fig in figures:
+        assert fig["texts"] and fig["worst"]["contrast"] >= 4.5, fig
+        assert (fig["luminance"] < 0.05) if dark else (fig["luminance"] > 0.8), fig
+
+
+def run_all_cells(page, url: str) -> None:
+    """Open the lite notebook at ``url``, run every cell, wait for the last one."""
+    page.set_default_timeout(RUN_TIMEOUT_MS)
+    page.goto(url)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
+                           state="attached")
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    page.wait_for_selector(".js-plotly-plot", state="attached")  # the first figure
+    page.wait_for_function(
+        "Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt'))"
+        ".map(p => p.textContent.trim()).filter(t => t)"
+        ".every(t => /^\\[\\d+\\]:$/.test(t))")
+
+
+def block_foreign(context, base: str, foreign: list[str]) -> None:
+    """Abort (and record in ``foreign``) every request not to ``base``'s host."""
+    def route(r) -> None:
+        url = r.request.url
+        if url.startswith(("data:", "blob:")) or urlsplit(url).netloc == urlsplit(base).netloc:
+            r.continue_()
+        else:
+            foreign.append(url)
+            r.abort()
+
+    context.route("**/*", route)
 
 
 def expected_shapes(arch: str, size: int, stem: str) -> list[str]:
@@ -110,34 +206,17 @@ def test_the_live_explorer_runs_in_the_browser_with_no_server(built_book, lite_s
     SHOT.parent.mkdir(parents=True, exist_ok=True)
     foreign: list[str] = []
     errors: list[str] = []
-    with serve(built_book.html) as base, chromium() as context:
-        def route(r) -> None:
-            url = r.request.url
-            if url.startswith(("data:", "blob:")) or urlsplit(url).netloc == urlsplit(base).netloc:
-                r.continue_()
-            else:
-                foreign.append(url)
-                r.abort()
-
-        context.route("**/*", route)
+    with serve(built_book.html) as base, chromium(color_scheme="light") as context:
+        block_foreign(context, base, foreign)
         page = context.new_page()
-        page.set_default_timeout(RUN_TIMEOUT_MS)
         page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(f"{base}/{build_lite.lite_url()}")
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
-                               state="attached")
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-        page.wait_for_selector(".js-plotly-plot", state="attached")  # the first figure
         try:
-            page.wait_for_function(
-            "Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt'))"
-            ".map(p => p.textContent.trim()).filter(t => t)"
-            ".every(t => /^\\[\\d+\\]:$/.test(t))")
+            run_all_cells(page, f"{base}/{build_lite.lite_url()}")
         finally:
             page.screenshot(path=str(SHOT))  # what the reader saw when the run ended
         failed = page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']")
         assert not failed.count(), failed.all_text_contents()
+        check_figure_colours(page, dark=False)
         explorer = page.locator(".widget-vbox", has=page.locator(".widget-toggle-buttons")).first
         explorer.scroll_into_view_if_needed()
 
@@ -171,10 +250,83 @@ def test_the_live_explorer_runs_in_the_browser_with_no_server(built_book, lite_s
 
 
 @pytest.mark.book
+@pytest.mark.browser
+def test_in_dark_mode_the_lite_notebook_and_its_figures_are_dark_and_readable(built_book,
+                                                                             lite_site):
+    from browser import chromium, serve
+
+    foreign: list[str] = []
+    with serve(built_book.html) as base, chromium(color_scheme="dark") as context:
+        block_foreign(context, base, foreign)
+        page = context.new_page()
+        run_all_cells(page, f"{base}/{build_lite.lite_url()}")
+        check_figure_colours(page, dark=True)
+        DARK_SHOT.parent.mkdir(parents=True, exist_ok=True)
+        page.locator(".jp-RenderedPlotly").first.screenshot(path=str(DARK_SHOT))
+    assert not foreign, f"the lite site asked for non-local resources: {foreign}"
+
+
+@pytest.mark.book
 def test_the_explorer_chapter_links_to_the_lite_notebook_and_loads_none_of_it(built_book,
                                                                               lite_site):
-    page = (built_book.html / "chapters" / "06_explorer.html").read_text()
-    link = f'href="../{build_lite.lite_url()}"'
-    assert link in page and "Run live in your browser — no install" in page
-    # nothing of the lite site is loaded by the page itself: it is only a link
-    assert page.count(f"{build_lite.LITE_DIR}/") == 1
+    # the Chinese edition's page where the build made one (html/zh/, see book_ext)
+    pages = {"en": ("chapters/06_explorer.html", "../", "explorer.ipynb",
+                    "Run live in your browser — no install"),
+             "zh": ("zh/chapters/06_explorer.html", "../../", "zh/explorer.ipynb",
+                    "在浏览器中实时运行——无需安装")}
+    for language, (path, to_root, notebook, button) in pages.items():
+        if language != "en" and not (built_book.html / path).is_file():
+            continue
+        page = (built_book.html / path).read_text()
+        link = f'href="{to_root}{build_lite.lite_url(notebook)}"'
+        assert link in page and button in page, path
+        # ... and so does the launch menu; nothing of the lite site is loaded by the page
+        # itself: both are plain links
+        menu = re.search(r'<div class="dropdown dropdown-launch-buttons">.*?</ul>', page, re.S)
+        assert menu and link in menu[0] and book_ext.LITE_LAUNCH_TEXT[language] in menu[0]
+        assert page.count(f"{build_lite.LITE_DIR}/") == 2, path
+        assert len(re.findall(rf'<a [^>]*href="[^"]*{build_lite.LITE_DIR}/', page)) == 2, path
+
+
+@pytest.mark.parametrize(("source", "to_root", "url", "text"), [
+    ("chapters/06_explorer.ipynb", "../", "../lite/lab/index.html?path=explorer.ipynb",
+     "Run live in your browser (no install)"),
+    ("zh/chapters/06_explorer.ipynb", "../../",
+     "../../lite/lab/index.html?path=zh/explorer.ipynb", "在浏览器中实时运行（无需安装）"),
+])
+def test_the_launch_menu_offers_the_lite_notebook_of_each_chapter_the_lite_site_carries(
+        source, to_root, url, text):
+    button = book_ext.lite_launch_button(source, to_root)
+    assert button["type"] == "link" and button["url"] == url and button["text"] == text
+    assert book_ext.lite_launch_button("chapters/07_table1.ipynb", "../") is None
+    assert set(book_ext.LITE_LAUNCH_TEXT) == {"en", "zh"}
+
+
+def test_the_launch_menu_entry_is_added_to_the_themes_launch_group_only():
+    class App:  # what add_lite_launch_button reads of Sphinx
+        srcdir = ROOT
+
+        class env:
+            @staticmethod
+            def doc2path(docname):
+                return ROOT / f"{docname}.ipynb"
+
+    for pagename, url in [("chapters/06_explorer", "../lite/lab/index.html?path=explorer.ipynb"),
+                          ("zh/chapters/06_explorer",
+                           "../../lite/lab/index.html?path=zh/explorer.ipynb")]:
+        launch = {"type": "group", "label": "launch-buttons", "buttons": [{"url": "binder"}]}
+        context = {"header_buttons": [{"label": "download-buttons", "buttons": []}, launch]}
+        book_ext.add_lite_launch_button(App, pagename, "page.html", context, None)
+        assert [b["url"] for b in launch["buttons"]] == ["binder", url]
+        assert context["header_buttons"][0]["buttons"] == []
+    # the Chinese edition built as a book of its own (from zh/, into html/zh/): one more level
+    App.srcdir = ROOT / "zh"
+    App.env.doc2path = staticmethod(lambda docname: ROOT / "zh" / f"{docname}.ipynb")
+    launch = {"type": "group", "label": "launch-buttons", "buttons": []}
+    book_ext.add_lite_launch_button(App, "chapters/06_explorer", "page.html",
+                                    {"header_buttons": [launch]}, None)
+    assert launch["buttons"][0]["url"] == "../../lite/lab/index.html?path=zh/explorer.ipynb"
+    # a page with no launch menu (not a notebook) gets none
+    context = {"header_buttons": []}
+    book_ext.add_lite_launch_button(App, "intro", "page.html", context, None)
+    assert context == {"header_buttons": []}

@@ -28,6 +28,11 @@ The notebook is made from ``chapters/06_explorer.ipynb`` at build time: the same
 the hidden setup cell (which would ``pip install`` from git) becomes a ``%pip install`` of
 ``resnet_lib`` from the site itself, followed by the same ``set_language`` and
 ``use_book_renderer()`` lines (which pick the lite renderer in Pyodide, resnet_lib.render).
+
+Light and dark: JupyterLab follows the reader's system setting (its ``adaptive-theme``
+setting, in the site's ``overrides.json``), and ``tools/lite/dark-figures.css``, linked from
+the lab page, repaints the figures' text for Lab's dark theme (the file says why it takes a
+stylesheet).
 """
 
 from __future__ import annotations
@@ -66,6 +71,11 @@ LABEXTENSIONS = ("@jupyterlite/pyodide-kernel-extension", "@jupyter-widgets/jupy
 #: Where the lite site lies in the built book, and the page that opens the explorer there.
 LITE_DIR = "lite"
 LITE_APP = "lab"
+#: JupyterLab's settings in the lite site (its ``overrides.json``): Lab's theme follows the
+#: reader's system setting, light or dark (JupyterLab Light / JupyterLab Dark).
+SETTINGS_OVERRIDES = {"@jupyterlab/apputils-extension:themes": {"adaptive-theme": True}}
+#: The figures' colours in Lab's dark theme, linked from the app's page (``link_stylesheet``).
+DARK_FIGURES_CSS = Path(__file__).resolve().parent / "lite" / "dark-figures.css"
 
 
 def lite_url(notebook: str = "explorer.ipynb") -> str:
@@ -115,6 +125,17 @@ def lite_notebook(path: Path) -> nbformat.NotebookNode:
     nb.metadata["kernelspec"] = {"name": "python", "display_name": "Python (Pyodide)",
                                  "language": "python"}
     return nb
+
+
+def link_stylesheet(page: Path, css: Path) -> None:
+    """Copy ``css`` next to ``page``'s folder (the site's root) and link it from ``page``,
+    after the app's own styles. JupyterLite has no setting for a site's own stylesheet."""
+    html = page.read_text(encoding="utf8")
+    if "</head>" not in html:
+        raise SystemExit(f"build_lite: {page} has no </head> to link {css.name} from")
+    shutil.copy2(css, page.parent.parent / css.name)
+    link = f'    <link rel="stylesheet" href="../{css.name}">\n'
+    page.write_text(html.replace("</head>", link + "</head>", 1), encoding="utf8")
 
 
 def run(*cmd: str | Path, cwd: Path = ROOT) -> None:
@@ -192,6 +213,7 @@ def build(html: Path, work: Path, tools: Path = ROOT / ".venv-lite") -> Path:
         },
     }
     (work / "jupyter_lite_config.json").write_text(json.dumps(config, indent=2))
+    (work / "overrides.json").write_text(json.dumps(SETTINGS_OVERRIDES, indent=2))
     # What the front end reads: no package index but the site's own (a package the lock
     # lacks fails instead of downloading from PyPI).
     (work / "jupyter-lite.json").write_text(json.dumps({
@@ -209,6 +231,7 @@ def build(html: Path, work: Path, tools: Path = ROOT / ".venv-lite") -> Path:
     stray = [p for p in out.rglob("*.map")]
     for path in stray:  # belt and braces: no source maps are shipped
         path.unlink()
+    link_stylesheet(out / LITE_APP / "index.html", DARK_FIGURES_CSS)
     return out
 
 

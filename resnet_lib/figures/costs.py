@@ -81,7 +81,7 @@ def relative_costs_figure(costs: Any, latencies: Any, throughput: Any,
         text("parameters"): [by_cost[n].params / b_cost.params for n in names],
         text("multiply-adds"): [by_cost[n].macs / b_cost.macs for n in names],
         text("activations (conv outputs)"): [by_cost[n].activations.conv_outputs
-                                       / b_cost.activations.conv_outputs for n in names],
+                                             / b_cost.activations.conv_outputs for n in names],
         text("CPU time (measured here)"): [by_lat[n].median_ms / b_lat.median_ms for n in names],
         text("{gpu} time, inference", gpu=gpu): [throughput.slowdown(n, baseline)
                                                  for n in names],
@@ -97,12 +97,12 @@ def relative_costs_figure(costs: Any, latencies: Any, throughput: Any,
     style(fig, title=text("What grows with depth, relative to {name}", name=_name(baseline)),
           xaxis_title=text("network"), yaxis_title=f"× {_name(baseline)}", barmode="group",
           height=500).update_layout(legend=dict(orientation="h", y=-0.22))
-    top = max(range(len(names)), key=lambda i: series["multiply-adds"][i])
+    top = max(range(len(names)), key=lambda i: series[text("multiply-adds")][i])
     return with_caption(fig, text(
         "Relative to {base}, {name} has ×{params:.1f} the parameters and ×{macs:.1f} the "
         "multiply-adds; its measured CPU time is ×{cpu:.1f}.").format(
             base=_name(baseline), name=_name(names[top]),
-            params=series["parameters"][top], macs=series["multiply-adds"][top],
-            cpu=series["CPU time (measured here)"][top]))
+            params=series[text("parameters")][top], macs=series[text("multiply-adds")][top],
+            cpu=series[text("CPU time (measured here)")][top]))
 
 

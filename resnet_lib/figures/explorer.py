@@ -117,12 +117,12 @@ def cost_scaling_figure(arch: str = "resnet50", sizes: Any = None,
     x = [(s / reference) ** 2 for s in sizes]
     data = [stage_data(arch, s) for s in sizes]
     series = {
-        text("MACs"): ([d.total_macs / base.total_macs for d in data], PALETTE["green"], "solid",
-                 "circle"),
+        text("MACs"): ([d.total_macs / base.total_macs for d in data], PALETTE["green"],
+                       "solid", "circle"),
         text("activation memory"): ([sum(d.elements) / sum(base.elements) for d in data],
-                              PALETTE["orange"], "dash", "diamond"),
-        text("parameters"): ([d.total_params / base.total_params for d in data], PALETTE["sky"],
-                       "solid", "square"),
+                                    PALETTE["orange"], "dash", "diamond"),
+        text("parameters"): ([d.total_params / base.total_params for d in data],
+                             PALETTE["sky"], "solid", "square"),
     }
     fig = go.Figure()
     fig.add_scatter(x=[0, max(x)], y=[0, max(x)], mode="lines", name="∝ H × W",
@@ -141,8 +141,8 @@ def cost_scaling_figure(arch: str = "resnet50", sizes: Any = None,
     return with_caption(fig, text(
         "At {s}×{s} ({x:.2f}× the pixels of {r}×{r}) the multiply-adds grow ×{m:.2f} and the "
         "activation memory ×{a:.2f}, while the parameters stay ×{p:.2f}.").format(
-            s=sizes[last], x=x[last], r=reference, m=series["MACs"][0][last],
-            a=series["activation memory"][0][last], p=series["parameters"][0][last]))
+            s=sizes[last], x=x[last], r=reference, m=series[text("MACs")][0][last],
+            a=series[text("activation memory")][0][last], p=series[text("parameters")][0][last]))
 
 
 # ---------------------------------------------------------------------------------------------
