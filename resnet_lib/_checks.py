@@ -25,6 +25,16 @@ def positive_int(name: str, value: object) -> int:
     return value
 
 
+def progress(value: object) -> object:
+    """Return ``value`` if it is ``None`` or a progress bar (``start``, ``step`` and ``finish``
+    methods, as ``resnet_lib.progress.Progress`` has), else raise."""
+    if value is not None and not all(callable(getattr(value, m, None))
+                                     for m in ("start", "step", "finish")):
+        raise TypeError(f"progress must be None or have start(), step() and finish() methods "
+                        f"(e.g. a resnet_lib.progress.Progress), got {type(value).__name__}")
+    return value
+
+
 def choice(name: str, value: object, allowed: Iterable[str]) -> str:
     """Return ``value`` if it is one of ``allowed``, else raise naming the allowed values."""
     allowed = tuple(allowed)

@@ -221,10 +221,25 @@ def _synchronizer(dev: torch.device) -> Callable[[], None]:
     return lambda: None
 
 
-def measure_all(names: Iterable[str] = RESNETS, **kwargs: Any) -> list[Latency]:
-    """``measure_latency`` for several named models (each built fresh, default options)."""
+def measure_all(names: Iterable[str] = RESNETS, *, progress: Any = None,
+                **kwargs: Any) -> list[Latency]:
+    """``measure_latency`` for several named models (each built fresh, default options).
+
+    ``progress``: ``None``, or an object with ``start(total)``, ``step(name)`` and
+    ``finish()`` methods, such as ``progress.LatencyProgress()``, told about every model timed.
+    """
     names = _names(names)
-    return [measure_latency(build(n), name=n, **kwargs) for n in names]
+    _checks.progress(progress)
+    if progress is not None:
+        progress.start(len(names))
+    out = []
+    for n in names:
+        out.append(measure_latency(build(n), name=n, **kwargs))
+        if progress is not None:
+            progress.step(label(n))
+    if progress is not None:
+        progress.finish()
+    return out
 
 
 # --- counted costs ------------------------------------------------------------------------

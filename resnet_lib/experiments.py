@@ -282,10 +282,7 @@ def plain_vs_residual(
     if extra:
         raise ValueError(f"zero_init must be a subset of depths {tuple(depths)}, got "
                          f"{tuple(zero_init)}")
-    if progress is not None and not all(callable(getattr(progress, m, None))
-                                        for m in ("start", "step", "finish")):
-        raise TypeError(f"progress must be None or have start(), step() and finish() "
-                        f"methods (e.g. TrainingProgress()), got {type(progress).__name__}")
+    _checks.progress(progress)
     data = digits(input_size) if data is None else _check_data(data)
     runs = []
     for depth in depths:

@@ -100,12 +100,16 @@ GRADIENT_VARIANTS: dict[str, dict[str, Any]] = {
 
 def gradient_flow(
     arch: str = "resnet34", variants: dict[str, dict[str, Any]] | None = None, *,
-    input_size: Any = 224, batch: int = 8, seed: int = 0,
+    input_size: Any = 224, batch: int = 8, seed: int = 0, progress: Any = None,
 ) -> dict[str, dict[str, float]]:
     """``gradient_norms`` for several variants of one architecture, each built under ``seed``.
 
     Every variant is initialised from the same seed and measured on the same batch, so the
     curves differ only because the networks do.
+
+    ``progress``: ``None``, or an object with ``start(total)``, ``step(name)`` and
+    ``finish()`` methods, such as ``progress.GradientProgress()``, told about every variant
+    measured (each is one forward and backward pass of a full-size network: seconds on a CPU).
 
     Returns:
         ``{variant name: {layer name: gradient norm}}``, defaulting to ``GRADIENT_VARIANTS``.
@@ -120,11 +124,18 @@ def gradient_flow(
             raise TypeError(f"variants: each value must be a dict of ResNet options (keyword "
                             f"arguments of build, e.g. {{'plain': True}}); got {options!r} "
                             f"for {name!r}")
+    _checks.progress(progress)
+    if progress is not None:
+        progress.start(len(variants))
     out = {}
     for name, options in variants.items():
         with deterministic(seed):
             model = build(arch, **options)
         out[name] = gradient_norms(model, input_size=input_size, batch=batch, seed=seed)
+        if progress is not None:
+            progress.step(name)
+    if progress is not None:
+        progress.finish()
     return out
 
 

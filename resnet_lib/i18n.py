@@ -257,6 +257,14 @@ ZH: dict[str, str] = {
         "已训练 {n} 个网络，共 {steps} 步 SGD，用时 {s} 秒",
     "training {name}: step {done} of {total} ({s} s so far)":
         "正在训练 {name}：第 {done} 步，共 {total} 步（已用 {s} 秒）",
+    "measuring gradients: {done} of {total} networks done ({s} s so far)":
+        "正在测量梯度：已完成 {done} 个网络，共 {total} 个（已用 {s} 秒）",
+    "measured the gradients of {n} networks in {s} s": "已测量 {n} 个网络的梯度，用时 {s} 秒",
+    "timing: {done} of {total} networks done ({s} s so far)":
+        "正在计时：已完成 {done} 个网络，共 {total} 个（已用 {s} 秒）",
+    "timed {n} networks in {s} s": "已为 {n} 个网络计时，用时 {s} 秒",
+    "step {done} of {total} ({s} s so far)": "第 {done} 步，共 {total} 步（已用 {s} 秒）",
+    "{steps} steps in {s} s": "共 {steps} 步，用时 {s} 秒",
     # widgets.py (messages and the explorer's table)
     "Cannot compute this setting: {err}.": "无法计算这个设置：{err}。",
     "ResNet-18/34 use BasicBlocks: no 1×1 conv, so no stride placement to choose.":

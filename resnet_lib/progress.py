@@ -1,4 +1,10 @@
-"""A training progress bar that works in a live notebook and reads as text in the book."""
+"""A progress bar that works in a live notebook and reads as text in the book.
+
+One bar, several wordings: ``Progress`` draws it and counts the steps; each long-running cell
+of the book gets a subclass that only says what a step is (an SGD step, a network whose
+gradients were measured, a network whose latency was timed). The wording is English text
+looked up in ``i18n``'s catalog when the bar is drawn, so it follows ``set_language``.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +15,24 @@ from .i18n import network
 from .i18n import text as tr
 
 
-class TrainingProgress:
-    """A progress bar for ``plain_vs_residual`` that also reads well as plain text.
+class Progress:
+    """A progress bar for a loop of steps that also reads well as plain text.
 
     In a live notebook (JupyterLab, Colab, classic Jupyter) it is one HTML ``<progress>`` bar
-    with a line of text, redrawn in place every few steps. Where nothing can be redrawn, such
-    as the static book, which keeps a cell's last output, the same display ends as one line of
-    text: how many networks and steps ran and how long they took. Outside IPython it prints
-    one line per network.
+    with a line of text, redrawn in place every ``every`` steps. Where nothing can be redrawn,
+    such as the static book, which keeps a cell's last output, the same display ends as one
+    line of text: what ran and how long it took. Outside IPython it prints one line per name.
+
+    The work calls ``start(total)``, then ``step(name)`` after each step (``name``: the
+    network the step belonged to), then ``finish()``. ``RUNNING`` and ``FINISHED`` are the
+    two lines of text, catalog keys with the fields ``name``, ``done``, ``total``, ``n`` (the
+    networks seen), ``steps`` (= ``done``) and ``s`` (seconds so far).
     """
 
-    def __init__(self, every: int = 10) -> None:
+    RUNNING = "step {done} of {total} ({s} s so far)"
+    FINISHED = "{steps} steps in {s} s"
+
+    def __init__(self, every: int = 1) -> None:
         _checks.positive_int("every", every)
         self.every = every
         self.total = self.done = 0
@@ -65,12 +78,11 @@ class TrainingProgress:
         return time.perf_counter() - self._start
 
     def _text(self) -> str:
-        if self.total and self.done == self.total:
-            return tr("trained {n} networks, {steps} SGD steps in {s} s", n=len(self.names),
-                      steps=f"{self.done:,}", s=f"{self.seconds:.0f}")
-        return tr("training {name}: step {done} of {total} ({s} s so far)",
-                  name=network(self.name) if self.name else "...", done=f"{self.done:,}",
-                  total=f"{self.total:,}", s=f"{self.seconds:.0f}")
+        finished = bool(self.total) and self.done == self.total
+        return tr(self.FINISHED if finished else self.RUNNING,
+                  name=network(self.name) if self.name else "...", n=len(self.names),
+                  done=f"{self.done:,}", steps=f"{self.done:,}", total=f"{self.total:,}",
+                  s=f"{self.seconds:.0f}")
 
     def __repr__(self) -> str:
         return self._text()
@@ -79,9 +91,33 @@ class TrainingProgress:
         from html import escape
 
         text = escape(self._text())
-        return (f'<div class="training-progress"><progress value="{self.done}" '
+        return (f'<div class="resnet-lib-progress"><progress value="{self.done}" '
                 f'max="{max(self.total, 1)}" aria-label="{text}"></progress> '
                 f'<span>{text}</span></div>')
 
 
-__all__ = ["TrainingProgress"]
+class TrainingProgress(Progress):
+    """For ``experiments.plain_vs_residual``: a step is one SGD step of one network."""
+
+    RUNNING = "training {name}: step {done} of {total} ({s} s so far)"
+    FINISHED = "trained {n} networks, {steps} SGD steps in {s} s"
+
+    def __init__(self, every: int = 10) -> None:
+        super().__init__(every)
+
+
+class GradientProgress(Progress):
+    """For ``gradients.gradient_flow``: a step is one network built and measured."""
+
+    RUNNING = "measuring gradients: {done} of {total} networks done ({s} s so far)"
+    FINISHED = "measured the gradients of {n} networks in {s} s"
+
+
+class LatencyProgress(Progress):
+    """For ``costs.measure_all``: a step is one network built and timed."""
+
+    RUNNING = "timing: {done} of {total} networks done ({s} s so far)"
+    FINISHED = "timed {n} networks in {s} s"
+
+
+__all__ = ["GradientProgress", "LatencyProgress", "Progress", "TrainingProgress"]

@@ -19,6 +19,7 @@ import torch
 from torch import nn
 
 from resnet_lib import build, costs, figures, paper, stage_table, throughput
+from resnet_lib.progress import LatencyProgress
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = json.loads((ROOT / "tests" / "fixtures" / "torchvision_models.json").read_text())[
@@ -87,6 +88,21 @@ def test_latency_uses_the_models_input_channels():
 def test_measure_all_builds_each_named_model():
     lats = costs.measure_all(["resnet18"], input_size=32, repeats=1, warmup=0)
     assert [lat.name for lat in lats] == ["resnet18"] and lats[0].median_ms > 0
+
+
+def test_measure_all_tells_its_progress_bar_about_each_model():
+    progress = LatencyProgress()
+    lats = costs.measure_all(["resnet18", "resnet34"], input_size=32, repeats=1, warmup=0,
+                             progress=progress)
+    assert [lat.name for lat in lats] == ["resnet18", "resnet34"]
+    assert progress.total == progress.done == 2 and progress.names == ["ResNet-18", "ResNet-34"]
+    text = repr(progress)
+    assert text.startswith("timed 2 networks in ") and text.endswith(" s")
+
+
+def test_measure_all_rejects_a_progress_without_the_three_methods():
+    with pytest.raises(TypeError, match="progress must be None or have start"):
+        costs.measure_all(["resnet18"], progress=print)
 
 
 def test_a_clock_that_goes_backwards_is_an_error():

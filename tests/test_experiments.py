@@ -47,7 +47,7 @@ from resnet_lib.experiments import (
 )
 from resnet_lib.figures import degradation_figure, gradient_flow_figure, training_curves_figure
 from resnet_lib.gradients import gradient_flow, gradient_norms, weighted_modules
-from resnet_lib.progress import TrainingProgress
+from resnet_lib.progress import GradientProgress, TrainingProgress
 from resnet_lib.seeds import (
     RANKINGS,
     SEED_SWEEP_RECORD,
@@ -233,6 +233,18 @@ def test_progress_reports_the_running_network_before_it_ends():
     progress.start(4)
     progress.step("plain-10")
     assert "training plain-10: step 1 of 4" in repr(progress)
+
+
+def test_gradient_flow_tells_its_progress_bar_about_each_network_and_nothing_else():
+    small = dict(input_size=32, batch=2, seed=0)
+    progress = GradientProgress()
+    flow = gradient_flow("resnet18", progress=progress, **small)
+    assert progress.total == progress.done == 3
+    assert progress.names == ["plain-34", "ResNet-34", "pre-act ResNet-34"] == list(flow)
+    text = repr(progress)
+    assert text.startswith("measured the gradients of 3 networks in ") and text.endswith(" s")
+    assert '<progress value="3" max="3"' in progress._repr_html_()
+    assert flow == gradient_flow("resnet18", **small)  # the bar changes no number
 
 
 def test_gradient_flow_measures_the_34_weighted_layers_in_depth_order(flow):
@@ -592,6 +604,7 @@ def test_training_curves_figure_has_every_curve(curves):
         (lambda: gradient_flow(variants={"x": None}), TypeError,
          "variants: each value must be a dict of ResNet options"),
         (lambda: gradient_flow("resnet35"), ValueError, "resnet35"),
+        (lambda: gradient_flow(progress=print), TypeError, "progress"),
         (lambda: plain_vs_residual(depths=34), TypeError, "depths"),
         (lambda: plain_vs_residual(zero_init="34"), TypeError, "zero_init"),
         (lambda: plain_vs_residual(zero_init=(18,)), ValueError, "zero_init must be a subset"),

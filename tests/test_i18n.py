@@ -37,6 +37,7 @@ from resnet_lib.figures import (
     table1_table,
     training_curves_figure,
 )
+from resnet_lib.progress import GradientProgress, LatencyProgress, Progress, TrainingProgress
 
 #: Words that may stay English in a Chinese figure: identifiers (module and stage names),
 #: names of models, data sets, libraries and authors, units and acronyms a Chinese ML text
@@ -192,6 +193,21 @@ def test_the_explorer_table_and_messages_in_chinese(chinese):
     assert re.search(r"[\u4e00-\u9fff]", caption), caption
     summary = stage_data("resnet50", 224).summary()
     assert not english_words(summary), summary
+
+
+def test_progress_bars_in_chinese(chinese):
+    bars = {GradientProgress: "正在测量梯度：已完成 1 个网络，共 3 个",
+            LatencyProgress: "正在计时：已完成 1 个网络，共 3 个",
+            TrainingProgress: "正在训练 普通网络-34：第 1 步，共 3 步",
+            Progress: "第 1 步，共 3 步"}
+    for bar, expected in bars.items():
+        progress = bar()
+        progress.start(3)
+        progress.step("plain-34")
+        assert repr(progress).startswith(expected), bar
+    progress.step("plain-34")
+    progress.step("plain-34")
+    assert repr(progress).startswith("共 3 步，用时 ")
 
 
 def test_experiment_network_names_in_chinese(chinese):

@@ -19,7 +19,7 @@ MODULES = {
 }
 # Modules that answer from arithmetic alone: they must import no torch (directly or through
 # another module of the library), so they run where torch is absent.
-TORCH_FREE = ("spec", "analysis", "style", "explorer", "_checks")
+TORCH_FREE = ("spec", "analysis", "style", "explorer", "_checks", "i18n", "progress")
 
 
 def package_of(name: str) -> str:
