@@ -200,7 +200,7 @@ def test_page_as_a_reader_sees_it(site, request, name, device):
     page.close()
 
 
-CAPTION = re.compile(r"^Figure (\d+)\. (\S.{20,})$")
+CAPTION = re.compile(r"^(?:Figure|图) (\d+)\. (\S.{12,})$")  # English or Chinese page
 
 
 def check_captions(where: str, captions: list[dict | None]) -> None:
