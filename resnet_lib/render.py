@@ -164,8 +164,11 @@ class BookRenderer(MimetypeRenderer):
         spec = {"data": data, "layout": layout, "config": PLOTLY_CONFIG, "phone": phone}
         if fig_dict.get("frames"):
             spec["frames"] = fig_dict["frames"]  # animation frames (slider steps may use them)
-        # "</" cannot end the <script> early once written as "<\/" (still the same JSON).
-        payload = to_json_plotly(spec).replace("</", "<\\/")
+        # plotly's JSON, re-dumped compact and with text as UTF-8 rather than \uXXXX escapes
+        # (a Chinese character: 3 bytes, not 6); "</" cannot end the <script> early once
+        # written as "<\/" (still the same JSON).
+        payload = json.dumps(json.loads(to_json_plotly(spec)), ensure_ascii=False,
+                             separators=(",", ":")).replace("</", "<\\/")
         global _figure_count
         _figure_count += 1
         div_id = f"fig-{hashlib.sha1(payload.encode()).hexdigest()[:12]}-{_figure_count}"

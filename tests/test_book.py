@@ -127,8 +127,11 @@ def soup(path: Path) -> BeautifulSoup:
 
 def site_pages(html: Path) -> list[Path]:
     """The site's HTML pages, both editions (the Chinese one under zh/), not the theme's
-    template fragments under _static/."""
-    return sorted(p for p in html.rglob("*.html") if "_static" not in p.relative_to(html).parts)
+    template fragments under _static/ nor the in-browser explorer's JupyterLite app under
+    lite/ (tests/test_lite.py checks that one)."""
+    return sorted(p for p in html.rglob("*.html")
+                  if "_static" not in p.relative_to(html).parts
+                  and p.relative_to(html).parts[0] != "lite")
 
 
 def edition_root(html: Path, page: Path) -> Path:
